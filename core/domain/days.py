@@ -1,0 +1,79 @@
+"""The user's local day: their IANA time zone, shifted by the hour their day starts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from core import texts
+from core.errors import BadInput
+
+MAX_DAY_START = 12
+
+
+def zone(name: str) -> ZoneInfo:
+    """The time zone for a stored IANA name."""
+    return ZoneInfo(name)
+
+
+def local_day(instant: datetime, zone_name: str, day_start_hour: int = 0) -> date:
+    """The day an instant belongs to for someone whose day starts at `day_start_hour` local time."""
+    local = instant.astimezone(ZoneInfo(zone_name))
+    return (local - timedelta(hours=day_start_hour)).date()
+
+
+def week_start(day: date) -> date:
+    """Monday of the week holding `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def month_start(day: date) -> date:
+    """First day of the month holding `day`."""
+    return day.replace(day=1)
+
+
+def days_between(first: date, last: date) -> list[date]:
+    """Every day from `first` to `last`, both included."""
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
+def parse_timezone(raw: str) -> str:
+    """The canonical IANA name for 'Europe/Berlin', 'europe/berlin' or 'UTC'."""
+    name = _zones().get(raw.strip().lower())
+    if name is None:
+        raise BadInput(texts.TIMEZONE_UNKNOWN.format(text=raw.strip()[:40]))
+    return name
+
+
+def suggest_timezones(prefix: str, limit: int = 25) -> list[str]:
+    """Time zone names containing `prefix`, best matches first, for autocomplete."""
+    needle = prefix.strip().lower().replace(" ", "_")
+    names = sorted(_zones().values())
+    starts = [n for n in names if n.lower().startswith(needle)]
+    contains = [n for n in names if needle in n.lower() and n not in starts]
+    return (starts + contains)[:limit]
+
+
+def parse_day_start(raw: str) -> int:
+    """An hour from 0 to 12 at which the user's day begins."""
+    text = raw.strip().lower().removesuffix("h").removesuffix(":00")
+    if not text.isdigit() or int(text) > MAX_DAY_START:
+        raise BadInput(texts.DAY_START_RANGE.format(text=raw.strip()[:20], limit=MAX_DAY_START))
+    return int(text)
+
+
+def parse_clock_time(raw: str) -> time:
+    """A reminder time such as '07:30' or '19:05' (24-hour clock)."""
+    text = raw.strip()
+    parts = text.split(":")
+    if len(parts) == 2 and all(p.isdigit() and len(p) <= 2 for p in parts):
+        hour, minute = int(parts[0]), int(parts[1])
+        if hour < 24 and minute < 60 and len(parts[1]) == 2:
+            return time(hour, minute)
+    raise BadInput(texts.REMIND_TIME_INVALID.format(text=text[:20]))

@@ -1,0 +1,78 @@
+"""Engines for SQLite (the embedded default) and PostgreSQL, set up the way each needs."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+DEFAULT_SQLITE_FILE = "retrowalk.db"
+BUSY_TIMEOUT_MS = 5_000
+
+
+def default_database_url(directory: Path | None = None) -> str:
+    """The SQLite file in the working directory (or `directory`)."""
+    return f"sqlite:///{(directory or Path.cwd()) / DEFAULT_SQLITE_FILE}"
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for `url`; SQLite gets WAL, busy_timeout, foreign keys and BEGIN IMMEDIATE."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None hands transaction control to us, so BEGIN IMMEDIATE can be issued:
+    # plain deferred BEGIN fails with "database is locked" under concurrent read-then-write.
+    engine = create_engine(
+        url, echo=echo, connect_args={"isolation_level": None, "check_same_thread": False}
+    )
+    event.listen(engine, "connect", _configure_sqlite)
+    event.listen(engine, "begin", _begin_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        f"busy_timeout={BUSY_TIMEOUT_MS}",
+        "foreign_keys=ON",
+        # Deleted rows are overwritten with zeros, so /forget leaves nothing in the file.
+        "secure_delete=ON",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _begin_sqlite(connection: Any) -> None:
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """True for the embedded SQLite backend."""
+    return engine.dialect.name == "sqlite"
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the write-ahead log into the database file and truncate it (after a deletion)."""
+    if not is_sqlite(engine):
+        return
+    # A raw connection runs outside any transaction, which a full checkpoint needs.
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def describe(url: str) -> str:
+    """The URL with any password hidden, safe for logs."""
+    return make_url(url).render_as_string(hide_password=True)

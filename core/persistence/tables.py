@@ -1,0 +1,127 @@
+"""The database tables. Alembic migrations in `migrations/` create and evolve them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.persistence.types import UTCDateTime
+
+
+def _instant(nullable: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+class Person(SQLModel, table=True):
+    """One human, whatever platforms they use; settings and the settled streak live here."""
+
+    __tablename__ = "people"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_column=_instant())
+    timezone: str = "UTC"
+    day_start_hour: int = 0
+    weekly_goal: int = 150
+    remind_at: str | None = None
+    supported: bool | None = None
+    pending: str | None = None
+    pending_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    last_tip: str | None = None
+    last_pain: int | None = None
+    plan_start: date | None = None
+    streak_through: date | None = None
+    streak_current: int = 0
+    streak_best: int = 0
+    streak_freezes: int = 0
+    streak_run: int = 0
+    streak_score: float = 0.0
+
+
+class Account(SQLModel, table=True):
+    """A platform user (Telegram user id, Discord user id, console name) belonging to a person."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE", index=True)
+    platform: str
+    external_id: str
+    display_name: str = ""
+    created_at: datetime = Field(sa_column=_instant())
+    unreachable_since: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class Walk(SQLModel, table=True):
+    """One backward walk, counted for the user's local `day`."""
+
+    __tablename__ = "walks"
+    __table_args__ = (Index("ix_walks_person_day", "person_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE")
+    day: date
+    minutes: int
+    steps: int | None = None
+    place: str | None = None
+    pain: int | None = None
+    note: str = ""
+    recorded_at: datetime = Field(sa_column=_instant())
+    source_key: str | None = Field(default=None, unique=True)
+
+
+class Pause(SQLModel, table=True):
+    """Days the user set aside (injury, travel): `end_day` None means until /resume."""
+
+    __tablename__ = "pauses"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE", index=True)
+    start_day: date
+    end_day: date | None = None
+
+
+class StreakEventRow(SQLModel, table=True):
+    """A freeze earned or spent on a settled day, kept for the streak history."""
+
+    __tablename__ = "streak_events"
+    __table_args__ = (UniqueConstraint("person_id", "day", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE")
+    day: date
+    kind: str
+
+
+class Chat(SQLModel, table=True):
+    """A group or server where people walk together; its challenge settings live here."""
+
+    __tablename__ = "chats"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    external_id: str
+    kind: str = "group"
+    title: str = ""
+    created_at: datetime = Field(sa_column=_instant())
+    challenge_on: bool = True
+    post_channel: str | None = None
+    challenge_time: str = "09:00"
+    timezone: str = "UTC"
+    daily_goal: int = 10
+
+
+class ChallengeMember(SQLModel, table=True):
+    """A person taking part in a chat's walk challenge."""
+
+    __tablename__ = "challenge_members"
+
+    chat_id: int = Field(foreign_key="chats.id", ondelete="CASCADE", primary_key=True)
+    person_id: int = Field(
+        foreign_key="people.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    display_name: str = ""
+    joined_at: datetime = Field(sa_column=_instant())

@@ -1,0 +1,109 @@
+"""Group challenges: settings (admins only), joining and leaving, and the weekly board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core import texts
+from core.domain import days as local
+from core.domain.challenges import Standing, board
+from core.errors import BadInput, NotAllowed, NothingToDo
+from core.identity import ChatRef
+from core.persistence.tables import ChallengeMember, Chat
+from core.persistence.uow import UnitOfWork
+from core.services.people import Who
+
+MAX_DAILY_GOAL = 120
+
+
+@dataclass(frozen=True)
+class Board:
+    """The weekly standings of a chat's challenge."""
+
+    chat: Chat
+    standings: list[Standing]
+
+
+def chat_for(uow: UnitOfWork, ref: ChatRef, now: datetime) -> Chat:
+    """The stored chat for a platform chat, created on first use; keeps its title fresh."""
+    chat = uow.chats.by_external(ref.platform.value, ref.external_id)
+    if chat is None:
+        return uow.chats.add(Chat(platform=ref.platform.value, external_id=ref.external_id,
+                                  kind=ref.kind.value, title=ref.title[:100], created_at=now))
+    if ref.title and ref.title[:100] != chat.title:
+        chat.title = ref.title[:100]
+    return chat
+
+
+def member_count(uow: UnitOfWork, chat: Chat) -> int:
+    """How many people take part."""
+    assert chat.id is not None
+    return len(uow.chats.members(chat.id))
+
+
+def join(uow: UnitOfWork, who: Who, chat: Chat, now: datetime) -> bool:
+    """Add the person to the challenge; False when they were already in."""
+    assert chat.id is not None
+    if uow.chats.member(chat.id, who.id) is not None:
+        return False
+    uow.chats.add_member(ChallengeMember(chat_id=chat.id, person_id=who.id,
+                                         display_name=who.name, joined_at=now))
+    return True
+
+
+def leave(uow: UnitOfWork, who: Who, chat: Chat) -> None:
+    """Take the person out of the challenge; their walks stay theirs."""
+    assert chat.id is not None
+    member = uow.chats.member(chat.id, who.id)
+    if member is None:
+        raise NothingToDo(texts.NOT_A_MEMBER)
+    uow.chats.remove_member(member)
+
+
+def standings(uow: UnitOfWork, chat: Chat, now: datetime) -> Board:
+    """This week's board in the chat's time zone, daily points capped."""
+    assert chat.id is not None
+    today = local.local_day(now, chat.timezone)
+    start = local.week_start(today)
+    # Members log in their own zones; a day of margin either side keeps their walks in the week.
+    margin = timedelta(days=1)
+    minutes = uow.chats.minutes_by_member(chat.id, start - margin, today + margin)
+    members = uow.chats.members(chat.id)
+    rows = [(m.display_name or texts.SOMEONE,
+             {d: v for d, v in minutes.get(m.person_id, {}).items() if start <= d <= today})
+            for m in members]
+    return Board(chat, board(rows))
+
+
+def require_admin(is_admin: bool) -> None:
+    """Group settings need group admin rights, as the platform reports them."""
+    if not is_admin:
+        raise NotAllowed(texts.ADMIN_ONLY)
+
+
+def set_time(chat: Chat, raw: str) -> None:
+    """Set the daily post time, or turn the daily post off with 'off'."""
+    if raw.strip().lower() == "off":
+        chat.challenge_on = False
+        return
+    chat.challenge_time = local.parse_clock_time(raw).strftime("%H:%M")
+    chat.challenge_on = True
+
+
+def set_timezone(chat: Chat, raw: str) -> None:
+    """Set the chat's time zone for the daily post and the weekly board."""
+    chat.timezone = local.parse_timezone(raw)
+
+
+def set_goal(chat: Chat, raw: str) -> None:
+    """Set the daily challenge goal in minutes."""
+    text = raw.strip().lower().removesuffix("min").strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAILY_GOAL:
+        raise BadInput(texts.CHALLENGE_GOAL_INVALID.format(limit=MAX_DAILY_GOAL))
+    chat.daily_goal = int(text)
+
+
+def set_channel(chat: Chat, channel_id: str) -> None:
+    """Post the daily challenge in this channel."""
+    chat.post_channel = channel_id

@@ -1,0 +1,169 @@
+"""Who is writing: people, their accounts and their settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from core import texts
+from core.domain import days as local
+from core.errors import BadInput, NothingToDo
+from core.identity import UserRef
+from core.persistence.tables import Account, Pause, Person
+from core.persistence.uow import UnitOfWork
+
+PENDING_SCREEN = "screen"
+PENDING_FORGET = "forget"
+PENDING_WINDOWS = {PENDING_SCREEN: timedelta(days=1), PENDING_FORGET: timedelta(minutes=10)}
+MIN_GOAL, MAX_GOAL = 10, 2_100
+MAX_PAUSE_DAYS = 90
+
+
+@dataclass
+class Who:
+    """The person behind a message, their account, and their local today."""
+
+    person: Person
+    account: Account
+    today: date
+    new: bool = False
+
+    @property
+    def id(self) -> int:
+        """The person's id."""
+        assert self.person.id is not None
+        return self.person.id
+
+    @property
+    def name(self) -> str:
+        """How to address them."""
+        return self.account.display_name or texts.SOMEONE
+
+
+def today_for(person: Person, now: datetime) -> date:
+    """The person's local day right now."""
+    return local.local_day(now, person.timezone, person.day_start_hour)
+
+
+def find(uow: UnitOfWork, user: UserRef, now: datetime) -> Who | None:
+    """The person behind an account, if they are known."""
+    found = uow.people.by_account(user.platform.value, user.external_id)
+    if found is None:
+        return None
+    person, account = found
+    return Who(person, account, today_for(person, now))
+
+
+def identify(uow: UnitOfWork, user: UserRef, now: datetime) -> Who:
+    """The person behind an account, created on first contact; writing marks them reachable."""
+    who = find(uow, user, now)
+    if who is None:
+        person = Person(created_at=now)
+        account = Account(person_id=0, platform=user.platform.value, external_id=user.external_id,
+                          display_name=user.display_name[:100], created_at=now)
+        uow.people.add(person, account)
+        return Who(person, account, today_for(person, now), new=True)
+    if who.account.unreachable_since is not None:
+        who.account.unreachable_since = None
+    if user.display_name and user.display_name[:100] != who.account.display_name:
+        who.account.display_name = user.display_name[:100]
+    return who
+
+
+def mark_unreachable(uow: UnitOfWork, user: UserRef, now: datetime) -> None:
+    """Record that the platform refused delivery (blocked, DMs closed) until they write again."""
+    who = find(uow, user, now)
+    if who is not None and who.account.unreachable_since is None:
+        who.account.unreachable_since = now
+
+
+def ask(who: Who, pending: str, now: datetime) -> None:
+    """Remember that the next plain answer (yes/no) belongs to a question."""
+    who.person.pending = pending
+    who.person.pending_until = now + PENDING_WINDOWS[pending]
+
+
+def pending(who: Who, now: datetime) -> str | None:
+    """The open question, if it has not expired."""
+    until = who.person.pending_until
+    if who.person.pending and until is not None and now <= until:
+        return who.person.pending
+    return None
+
+
+def settle_question(who: Who) -> None:
+    """Close the open question."""
+    who.person.pending = None
+    who.person.pending_until = None
+
+
+def answer_screen(who: Who, needs_support: bool) -> None:
+    """Store the safety-screen answer: yes means supported mode (wall, rail or buddy)."""
+    who.person.supported = needs_support
+    settle_question(who)
+
+
+def set_timezone(who: Who, raw: str, now: datetime) -> None:
+    """Set the IANA time zone; days are counted in it from now on."""
+    who.person.timezone = local.parse_timezone(raw)
+    who.today = today_for(who.person, now)
+
+
+def set_day_start(who: Who, raw: str, now: datetime) -> None:
+    """Set the hour the user's day starts."""
+    who.person.day_start_hour = local.parse_day_start(raw)
+    who.today = today_for(who.person, now)
+
+
+def set_goal(who: Who, raw: str) -> None:
+    """Set the weekly goal in minutes."""
+    text = raw.strip().lower().removesuffix("min").removesuffix("minutes").strip()
+    if not text.isdigit() or not MIN_GOAL <= int(text) <= MAX_GOAL:
+        shown = raw.strip()[:20]
+        raise BadInput(texts.GOAL_INVALID.format(text=shown, low=MIN_GOAL, high=MAX_GOAL))
+    who.person.weekly_goal = int(text)
+
+
+def set_reminder(who: Who, raw: str) -> time | None:
+    """Set the daily reminder time, or turn reminders off with 'off'."""
+    if raw.strip().lower() in ("off", "none", "stop", "no"):
+        who.person.remind_at = None
+        return None
+    at = local.parse_clock_time(raw)
+    who.person.remind_at = at.strftime("%H:%M")
+    return at
+
+
+def active_pause(uow: UnitOfWork, who: Who, since: date | None = None) -> Pause | None:
+    """The pause covering today (or starting by `since`), if any."""
+    pauses = uow.pauses.overlapping(who.id, who.today, since or who.today)
+    return pauses[0] if pauses else None
+
+
+def pause(uow: UnitOfWork, who: Who, raw: str) -> date | None:
+    """Pause for a number of days or until /resume; returns the last paused day.
+
+    The pause starts today, or tomorrow when today already has a walk (that day is done)."""
+    text = raw.strip().lower().removesuffix("days").removesuffix("day").strip()
+    if text and (not text.isdigit() or not 1 <= int(text) <= MAX_PAUSE_DAYS):
+        raise BadInput(texts.PAUSE_INVALID.format(limit=MAX_PAUSE_DAYS))
+    walked_today = bool(uow.walks.minutes_by_day(who.id, who.today, who.today))
+    start = who.today + timedelta(days=1 if walked_today else 0)
+    end = start + timedelta(days=int(text) - 1) if text else None
+    current = active_pause(uow, who, start)
+    if current is not None:
+        current.end_day = end
+    else:
+        uow.pauses.add(Pause(person_id=who.id, start_day=start, end_day=end))
+    return end
+
+
+def resume(uow: UnitOfWork, who: Who) -> None:
+    """End the pause: today counts normally again."""
+    current = active_pause(uow, who, who.today + timedelta(days=1))
+    if current is None:
+        raise NothingToDo(texts.NOT_PAUSED)
+    if current.start_day >= who.today:
+        uow.pauses.remove(current)
+    else:
+        current.end_day = who.today - timedelta(days=1)

@@ -1,0 +1,115 @@
+"""The streak as of today: settled days come from the stored checkpoint, recent days are folded
+fresh on every call, so backdated walks (at most a week back) always count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from core.domain import days as local
+from core.domain.streaks import (
+    DayStatus,
+    EventKind,
+    StreakEvent,
+    StreakState,
+    StreakView,
+    fold,
+)
+from core.persistence.tables import Pause, Person, StreakEventRow
+from core.persistence.uow import UnitOfWork
+
+# Days older than this can no longer receive walks (backdating stops at 7 days; the margin
+# covers a time-zone change moving "today" by a day), so they are folded once and stored.
+SETTLE_LAG = 10
+HISTORY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The streak view and the minutes of the days around it."""
+
+    view: StreakView
+    minutes: dict[date, int]
+    today: date
+
+    def week_minutes(self) -> int:
+        """Minutes walked in the current local week (Monday to today)."""
+        start = local.week_start(self.today)
+        return sum(m for d, m in self.minutes.items() if start <= d <= self.today)
+
+
+def state_of(person: Person) -> StreakState:
+    """The stored checkpoint."""
+    return StreakState(
+        person.streak_through, person.streak_current, person.streak_best,
+        person.streak_freezes, person.streak_run, person.streak_score,
+    )
+
+
+def _store(person: Person, state: StreakState) -> None:
+    person.streak_through = state.through
+    person.streak_current, person.streak_best = state.current, state.best
+    person.streak_freezes, person.streak_run = state.freezes, state.run
+    person.streak_score = state.score
+
+
+def reset(uow: UnitOfWork, person: Person) -> None:
+    """Forget the checkpoint so the streak is folded again from the first walk (after undoing an
+    old walk)."""
+    assert person.id is not None
+    _store(person, StreakState())
+    for row in uow.events.since(person.id, date.min):
+        uow.session.delete(row)
+
+
+def _status(day: date, minutes: dict[date, int], pauses: list[Pause]) -> DayStatus:
+    if minutes.get(day, 0) > 0:
+        return DayStatus.WALKED
+    if any(p.start_day <= day and (p.end_day is None or day <= p.end_day) for p in pauses):
+        return DayStatus.PAUSED
+    return DayStatus.MISSED
+
+
+def snapshot(uow: UnitOfWork, person: Person, today: date, *, history: bool = False) -> Snapshot:
+    """Settle what can no longer change, then fold the open days through today."""
+    assert person.id is not None
+    settle_through = today - timedelta(days=SETTLE_LAG)
+    state = state_of(person)
+    if state.through is None:
+        first_walk = uow.walks.first_day_after(person.id, None)
+        unsettled = first_walk if first_walk is not None else today
+    else:
+        unsettled = state.through + timedelta(days=1)
+    first = min(unsettled, settle_through + timedelta(days=1), local.week_start(today))
+    minutes = uow.walks.minutes_by_day(person.id, first, today)
+    pauses = uow.pauses.overlapping(person.id, first, today)
+    if unsettled <= settle_through:
+        state, events = fold(state, _statuses(unsettled, settle_through, minutes, pauses))
+        _store(person, state)
+        uow.events.add([StreakEventRow(person_id=person.id, day=e.day, kind=e.kind)
+                        for e in events])
+    open_first = max(unsettled, settle_through + timedelta(days=1))
+    walked_today = minutes.get(today, 0) > 0
+    last_open = today if walked_today else today - timedelta(days=1)
+    state, fresh = fold(state, _statuses(open_first, last_open, minutes, pauses))
+    used = _freezes_used(uow, person.id, today, fresh) if history else ()
+    view = StreakView(state.current, max(state.best, state.current), state.freezes, state.score,
+                      walked_today, used)
+    return Snapshot(view, minutes, today)
+
+
+def _statuses(
+    first: date, last: date, minutes: dict[date, int], pauses: list[Pause]
+) -> list[tuple[date, DayStatus]]:
+    if first > last:
+        return []
+    return [(day, _status(day, minutes, pauses)) for day in local.days_between(first, last)]
+
+
+def _freezes_used(
+    uow: UnitOfWork, person_id: int, today: date, fresh: list[StreakEvent]
+) -> tuple[date, ...]:
+    since = today - timedelta(days=HISTORY_DAYS)
+    stored = uow.events.since(person_id, since, EventKind.FREEZE_USED)
+    days = [row.day for row in stored] + [e.day for e in fresh if e.kind is EventKind.FREEZE_USED]
+    return tuple(sorted(set(days)))

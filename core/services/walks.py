@@ -1,0 +1,87 @@
+"""Logging and undoing walks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core import texts
+from core.domain.parsing import WalkEntry
+from core.domain.tips import FIRST_WALKS, WalkContext, choose_tip
+from core.errors import BadInput, NothingToDo
+from core.persistence.tables import Walk
+from core.persistence.uow import UnitOfWork
+from core.services import people, streaks
+from core.services.people import Who
+from core.services.streaks import Snapshot
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A walk just recorded (or found already recorded), with what the reply needs."""
+
+    walk: Walk
+    snapshot: Snapshot
+    goal: int
+    tip: str | None
+    resumed: bool = False
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Undone:
+    """A walk removed, and the streak after it."""
+
+    walk: Walk
+    snapshot: Snapshot
+
+
+def log_walk(
+    uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry, source_key: str | None = None
+) -> Logged:
+    """Record a walk for its local day; a message seen before records nothing new."""
+    person = who.person
+    if source_key is not None and (earlier := uow.walks.by_source(source_key)) is not None:
+        snap = streaks.snapshot(uow, person, who.today)
+        return Logged(earlier, snap, person.weekly_goal, None, duplicate=True)
+    if person.streak_through is not None and entry.day <= person.streak_through:
+        raise BadInput(texts.WHEN_TOO_OLD.format(day=entry.day.isoformat(), limit=7))
+    resumed = False
+    if entry.day == who.today and people.active_pause(uow, who) is not None:
+        people.resume(uow, who)
+        resumed = True
+    walk = uow.walks.add(Walk(
+        person_id=who.id, day=entry.day, minutes=entry.minutes, steps=entry.steps,
+        place=entry.place, pain=entry.pain, note=entry.note, recorded_at=now,
+        source_key=source_key,
+    ))
+    if person.plan_start is None or entry.day < person.plan_start:
+        person.plan_start = entry.day
+    context = WalkContext(
+        place=entry.place,
+        walks_so_far=uow.walks.count_up_to(who.id, FIRST_WALKS + 1),
+        supported=bool(person.supported),
+        pain=entry.pain,
+        pain_rose=_pain_rose(person.last_pain, entry.pain),
+    )
+    if entry.pain is not None:
+        person.last_pain = entry.pain
+    person.last_tip = choose_tip(context, person.last_tip)
+    snap = streaks.snapshot(uow, person, who.today)
+    return Logged(walk, snap, person.weekly_goal, person.last_tip, resumed)
+
+
+def _pain_rose(before: int | None, now: int | None) -> bool:
+    return before is not None and now is not None and now > before
+
+
+def undo(uow: UnitOfWork, who: Who, walk_id: int | None = None) -> Undone:
+    """Remove the user's latest walk, or the one a button refers to."""
+    walk = uow.walks.get(who.id, walk_id) if walk_id else uow.walks.latest(who.id)
+    if walk is None:
+        raise NothingToDo(texts.UNDO_GONE if walk_id else texts.NOTHING_TO_UNDO)
+    through = who.person.streak_through
+    if through is not None and walk.day <= through:
+        streaks.reset(uow, who.person)
+    uow.walks.remove(walk)
+    return Undone(walk, streaks.snapshot(uow, who.person, who.today))
