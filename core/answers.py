@@ -9,7 +9,7 @@ from core.commands import COMMANDS
 from core.domain import effort
 from core.domain.challenges import DAILY_CAP_MINUTES
 from core.domain.streaks import MAX_FREEZES, StreakView
-from core.persistence.tables import Chat
+from core.persistence.records import Chat
 from core.replies import Attachment, Button, Reply
 from core.services.challenges import Board
 from core.services.data import Export
@@ -69,10 +69,7 @@ def logged(result: Logged) -> Reply:
     if result.duplicate:
         lines = [texts.LOGGED_ALREADY, streak_line(snap.view)]
         return Reply("\n".join(lines))
-    if walk.place == "treadmill":
-        place = texts.LOGGED_ON_TREADMILL
-    else:
-        place = texts.LOGGED_PLACE.format(place=walk.place) if walk.place else ""
+    place = texts.LOGGED_PLACES.get(walk.place or "", "")
     extras = ""
     if walk.steps:
         extras += texts.LOGGED_STEPS.format(steps=f"{walk.steps:,}")

@@ -16,7 +16,7 @@ from core.domain.parsing import WalkEntry, parse_log
 from core.domain.tips import next_general_tip
 from core.errors import BadInput, WrongPlace
 from core.identity import ChatRef, UserRef
-from core.persistence.tables import Chat
+from core.persistence.records import Chat
 from core.persistence.uow import UnitOfWork
 from core.replies import Reply
 from core.services import challenges, data, people, reports, streaks, walks

@@ -40,8 +40,8 @@ BUTTON_UNKNOWN = "That button has expired. Send /help to see what I can do."
 
 # --- logging ----------------------------------------------------------------------------------
 LOGGED = "Recorded: {minutes} min of backward walking{place}, {day}.{extras}"
-LOGGED_PLACE = " at the {place}"
-LOGGED_ON_TREADMILL = " on the treadmill"
+LOGGED_PLACES = {"park": " at the park", "track": " on the track",
+                 "treadmill": " on the treadmill", "hallway": " in the hallway", "other": ""}
 LOGGED_STEPS = " {steps} steps."
 LOGGED_PAIN = " Pain {pain}/10."
 LOGGED_NOTE = " Note: {note}"

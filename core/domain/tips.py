@@ -9,7 +9,7 @@ from core import texts
 GENERAL_ORDER = (
     "clear_path", "shoulder", "buddy", "treadmill", "toe_heel", "steady_speed", "stop", "hallway",
 )
-FIRST_WALKS = 3
+FIRST_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class WalkContext:
     """What the coach knows about the walk just logged."""
 
     place: str | None
-    walks_so_far: int
+    walking_days: int
     supported: bool
     pain: int | None = None
     pain_rose: bool = False
@@ -37,7 +37,7 @@ def candidates(context: WalkContext) -> list[str]:
         keys.append("treadmill")
     if context.supported:
         keys.append("support")
-    if context.walks_so_far <= FIRST_WALKS:
+    if context.walking_days <= FIRST_DAYS:
         keys.append("buddy")
     if context.place in ("park", "track", "other"):
         keys += ["shoulder", "clear_path"]

@@ -1,22 +1,38 @@
-"""Repositories: every query the services need, and the only place SQL is written."""
+"""Repositories: every query the services need, and the only place SQL is written.
+
+Statements are built once at import with bound parameters: on SQLite, building a statement costs
+several times more than running it. Rows come back as the plain records of `records.py`; records
+handed out are watched, and what changed is written back when the unit of work commits.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, func
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
+from core.persistence import records
 from core.persistence.tables import (
-    Account,
-    ChallengeMember,
-    Chat,
-    Pause,
-    Person,
+    AccountRow,
+    ChatRow,
+    MemberRow,
+    PauseRow,
+    PersonRow,
     StreakEventRow,
-    Walk,
+    WalkRow,
 )
+
+R = TypeVar("R")
+
+PEOPLE: Table = PersonRow.__table__  # type: ignore[attr-defined]
+ACCOUNTS: Table = AccountRow.__table__  # type: ignore[attr-defined]
+WALKS: Table = WalkRow.__table__  # type: ignore[attr-defined]
+PAUSES: Table = PauseRow.__table__  # type: ignore[attr-defined]
+EVENTS: Table = StreakEventRow.__table__  # type: ignore[attr-defined]
+CHATS: Table = ChatRow.__table__  # type: ignore[attr-defined]
+MEMBERS: Table = MemberRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -29,236 +45,297 @@ class Totals:
     first_day: date | None
 
 
-class People:
+class Tracker:
+    """Remembers the records handed out and writes back, at commit, those that changed."""
+
+    def __init__(self) -> None:
+        self._watched: list[tuple[Table, Any, dict[str, Any]]] = []
+
+    def watch(self, table: Table, record: R) -> R:
+        """Hand out `record`, remembering how it looked."""
+        self._watched.append((table, record, dict(vars(record))))
+        return record
+
+    def clear(self) -> None:
+        """Stop watching everything (the rows are gone)."""
+        self._watched.clear()
+
+    def forget(self, record: object) -> None:
+        """Stop watching a record (it was deleted)."""
+        self._watched = [w for w in self._watched if w[1] is not record]
+
+    def write_back(self, connection: Connection) -> None:
+        """Update every watched row whose record changed."""
+        for table, record, before in self._watched:
+            now = vars(record)
+            if now != before:
+                # Only the other columns are set: rewriting the key would make SQLite check every
+                # row that refers to it.
+                values = {k: v for k, v in now.items() if k != "id"}
+                connection.execute(_UPDATE_BY_ID[table.name], dict(values, _id=record.id))
+                before.update(now)
+
+
+def _update_by_id(table: Table) -> Any:
+    return (update(table).where(table.c.id == bindparam("_id"))
+            .values({c.name: bindparam(c.name) for c in table.c if c.name != "id"}))
+
+
+_UPDATE_BY_ID = {t.name: _update_by_id(t) for t in (PEOPLE, ACCOUNTS, PAUSES, CHATS)}
+
+
+def _record(kind: type[R], row: Any, prefix: str = "") -> R:
+    mapping = row._mapping
+    return kind(**{f.name: mapping[prefix + f.name] for f in fields(kind)})  # type: ignore[arg-type]
+
+
+def _labelled(table: Table, prefix: str) -> list[Any]:
+    return [column.label(prefix + column.name) for column in table.c]
+
+
+def _values(record: object, table: Table) -> dict[str, Any]:
+    return {k: v for k, v in vars(record).items() if k in table.c and k != "id"}
+
+
+_BY_ACCOUNT = (
+    select(*_labelled(PEOPLE, "p_"), *_labelled(ACCOUNTS, "a_"))
+    .join_from(ACCOUNTS, PEOPLE, ACCOUNTS.c.person_id == PEOPLE.c.id)
+    .where(ACCOUNTS.c.platform == bindparam("platform"),
+           ACCOUNTS.c.external_id == bindparam("external_id"))
+)
+_ACCOUNTS_OF = select(ACCOUNTS).where(ACCOUNTS.c.person_id == bindparam("person"))
+_INSERT = {t.name: insert(t) for t in (PEOPLE, ACCOUNTS, WALKS, PAUSES, EVENTS, CHATS, MEMBERS)}
+_WALK_BY_SOURCE = select(WALKS).where(WALKS.c.source_key == bindparam("key"))
+_WALK_BY_ID = select(WALKS).where(WALKS.c.id == bindparam("id"),
+                                  WALKS.c.person_id == bindparam("person"))
+_LATEST_WALK = (select(WALKS).where(WALKS.c.person_id == bindparam("person"))
+                .order_by(WALKS.c.id.desc()).limit(1))
+_DELETE_WALK = delete(WALKS).where(WALKS.c.id == bindparam("id"))
+_MINUTES_BY_DAY = (
+    select(WALKS.c.day, func.sum(WALKS.c.minutes))
+    .where(WALKS.c.person_id == bindparam("person"), WALKS.c.day >= bindparam("first"),
+           WALKS.c.day <= bindparam("last"))
+    .group_by(WALKS.c.day)
+)
+_ALL_WALKS = (select(WALKS).where(WALKS.c.person_id == bindparam("person"))
+              .order_by(WALKS.c.day, WALKS.c.id))
+_PAUSES_OVERLAPPING = select(PAUSES).where(
+    PAUSES.c.person_id == bindparam("person"),
+    PAUSES.c.start_day <= bindparam("last"),
+    PAUSES.c.end_day.is_(None) | (PAUSES.c.end_day >= bindparam("first")),
+)
+_ALL_PAUSES = (select(PAUSES).where(PAUSES.c.person_id == bindparam("person"))
+               .order_by(PAUSES.c.start_day))
+_DELETE_PAUSE = delete(PAUSES).where(PAUSES.c.id == bindparam("id"))
+_CHAT_BY_EXTERNAL = select(CHATS).where(CHATS.c.platform == bindparam("platform"),
+                                        CHATS.c.external_id == bindparam("external_id"))
+_MEMBER = select(MEMBERS).where(MEMBERS.c.chat_id == bindparam("chat"),
+                                MEMBERS.c.person_id == bindparam("person"))
+_MEMBERS = select(MEMBERS).where(MEMBERS.c.chat_id == bindparam("chat"))
+_DELETE_MEMBER = delete(MEMBERS).where(MEMBERS.c.chat_id == bindparam("chat"),
+                                       MEMBERS.c.person_id == bindparam("person"))
+_MEMBERSHIPS = (
+    select(*_labelled(MEMBERS, "m_"), *_labelled(CHATS, "c_"))
+    .join_from(MEMBERS, CHATS, MEMBERS.c.chat_id == CHATS.c.id)
+    .where(MEMBERS.c.person_id == bindparam("person"))
+)
+_MINUTES_BY_MEMBER = (
+    select(WALKS.c.person_id, WALKS.c.day, func.sum(WALKS.c.minutes))
+    .join_from(WALKS, MEMBERS, MEMBERS.c.person_id == WALKS.c.person_id)
+    .where(MEMBERS.c.chat_id == bindparam("chat"), WALKS.c.day >= bindparam("first"),
+           WALKS.c.day <= bindparam("last"))
+    .group_by(WALKS.c.person_id, WALKS.c.day)
+)
+
+
+class Repository:
+    """Base: a connection inside the unit of work's transaction, and the change tracker."""
+
+    def __init__(self, connection: Connection, tracker: Tracker) -> None:
+        self.connection = connection
+        self.tracker = tracker
+
+    def _insert(self, table: Table, record: R) -> R:
+        result = self.connection.execute(_INSERT[table.name], _values(record, table))
+        if "id" in table.c and result.inserted_primary_key:
+            record.id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
+        return record
+
+
+class People(Repository):
     """People and their platform accounts."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def by_account(self, platform: str, external_id: str) -> tuple[Person, Account] | None:
+    def by_account(
+        self, platform: str, external_id: str
+    ) -> tuple[records.Person, records.Account] | None:
         """The person behind a platform account, with the account."""
-        row = self.session.exec(
-            select(Person, Account)
-            .join(Account, col(Account.person_id) == col(Person.id))
-            .where(Account.platform == platform, Account.external_id == external_id)
-        ).first()
-        return (row[0], row[1]) if row else None
+        row = self.connection.execute(
+            _BY_ACCOUNT, {"platform": platform, "external_id": external_id}).first()
+        if row is None:
+            return None
+        person = self.tracker.watch(PEOPLE, _record(records.Person, row, "p_"))
+        return person, self.tracker.watch(ACCOUNTS, _record(records.Account, row, "a_"))
 
-    def add(self, person: Person, account: Account) -> None:
-        """Store a new person with their first account."""
-        self.session.add(person)
-        self.session.flush()
-        assert person.id is not None
+    def add(self, person: records.Person, account: records.Account) -> None:
+        """Store a new person with their first account; both get their ids."""
+        self.tracker.watch(PEOPLE, self._insert(PEOPLE, person))
         account.person_id = person.id
-        self.session.add(account)
-        self.session.flush()
+        self.tracker.watch(ACCOUNTS, self._insert(ACCOUNTS, account))
 
-    def get(self, person_id: int) -> Person | None:
-        """A person by id."""
-        return self.session.get(Person, person_id)
-
-    def accounts(self, person_id: int) -> list[Account]:
+    def accounts(self, person_id: int) -> list[records.Account]:
         """Every platform account of a person."""
-        return list(self.session.exec(select(Account).where(Account.person_id == person_id)))
+        rows = self.connection.execute(_ACCOUNTS_OF, {"person": person_id})
+        return [_record(records.Account, row) for row in rows]
 
     def delete(self, person_id: int) -> None:
         """Delete a person and, explicitly, every row that refers to them."""
-        for table in (Walk, Pause, StreakEventRow, ChallengeMember, Account):
-            self.session.execute(delete(table).where(col(table.person_id) == person_id))
-        self.session.execute(delete(Person).where(col(Person.id) == person_id))
+        for table in (WALKS, PAUSES, EVENTS, MEMBERS, ACCOUNTS):
+            self.connection.execute(delete(table).where(table.c.person_id == person_id))
+        self.connection.execute(delete(PEOPLE).where(PEOPLE.c.id == person_id))
+        self.tracker.clear()
 
 
-class Walks:
+class Walks(Repository):
     """Walks, and sums over them by local day."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, walk: Walk) -> Walk:
+    def add(self, walk: records.Walk) -> records.Walk:
         """Store a walk and give it an id."""
-        self.session.add(walk)
-        self.session.flush()
-        return walk
+        return self._insert(WALKS, walk)
 
-    def by_source(self, source_key: str) -> Walk | None:
+    def by_source(self, source_key: str) -> records.Walk | None:
         """The walk recorded from a given platform message, if any."""
-        return self.session.exec(select(Walk).where(Walk.source_key == source_key)).first()
+        row = self.connection.execute(_WALK_BY_SOURCE, {"key": source_key}).first()
+        return _record(records.Walk, row) if row else None
 
-    def get(self, person_id: int, walk_id: int) -> Walk | None:
+    def get(self, person_id: int, walk_id: int) -> records.Walk | None:
         """One of a person's walks by id."""
-        walk = self.session.get(Walk, walk_id)
-        return walk if walk and walk.person_id == person_id else None
+        row = self.connection.execute(_WALK_BY_ID, {"id": walk_id, "person": person_id}).first()
+        return _record(records.Walk, row) if row else None
 
-    def latest(self, person_id: int) -> Walk | None:
+    def latest(self, person_id: int) -> records.Walk | None:
         """The walk the person logged most recently."""
-        return self.session.exec(
-            select(Walk).where(Walk.person_id == person_id).order_by(col(Walk.id).desc()).limit(1)
-        ).first()
+        row = self.connection.execute(_LATEST_WALK, {"person": person_id}).first()
+        return _record(records.Walk, row) if row else None
 
-    def remove(self, walk: Walk) -> None:
+    def remove(self, walk: records.Walk) -> None:
         """Delete one walk."""
-        self.session.delete(walk)
-        self.session.flush()
+        self.connection.execute(_DELETE_WALK, {"id": walk.id})
 
     def minutes_by_day(self, person_id: int, first: date, last: date) -> dict[date, int]:
         """Minutes walked on each day from `first` to `last` (days without walks are absent)."""
-        rows = self.session.exec(
-            select(col(Walk.day), func.sum(Walk.minutes))
-            .where(Walk.person_id == person_id, col(Walk.day) >= first, col(Walk.day) <= last)
-            .group_by(col(Walk.day))
-        )
+        rows = self.connection.execute(
+            _MINUTES_BY_DAY, {"person": person_id, "first": first, "last": last})
         return {day: int(minutes) for day, minutes in rows}
-
-    def first_day_after(self, person_id: int, after: date | None) -> date | None:
-        """The earliest day with a walk, after `after` if given."""
-        query = select(func.min(Walk.day)).where(Walk.person_id == person_id)
-        if after is not None:
-            query = query.where(col(Walk.day) > after)
-        return self.session.exec(query).first()
 
     def totals(self, person_id: int, first: date | None = None, last: date | None = None) -> Totals:
         """Minutes, walks, active days and first day over a span (all time by default)."""
         query = select(
-            func.coalesce(func.sum(Walk.minutes), 0),
-            func.count(col(Walk.id)),
-            func.count(func.distinct(Walk.day)),
-            func.min(Walk.day),
-        ).where(Walk.person_id == person_id)
+            func.coalesce(func.sum(WALKS.c.minutes), 0), func.count(WALKS.c.id),
+            func.count(func.distinct(WALKS.c.day)), func.min(WALKS.c.day),
+        ).where(WALKS.c.person_id == person_id)
         if first is not None:
-            query = query.where(col(Walk.day) >= first)
+            query = query.where(WALKS.c.day >= first)
         if last is not None:
-            query = query.where(col(Walk.day) <= last)
-        minutes, walks, days, first_day = self.session.exec(query).one()
+            query = query.where(WALKS.c.day <= last)
+        minutes, walks, days, first_day = self.connection.execute(query).one()
         return Totals(int(minutes), int(walks), int(days), first_day)
 
-    def count_up_to(self, person_id: int, limit: int) -> int:
-        """How many walks a person has logged, counting no further than `limit` (cheap)."""
-        ids = self.session.exec(select(Walk.id).where(Walk.person_id == person_id).limit(limit))
-        return len(list(ids))
-
-    def all(self, person_id: int) -> list[Walk]:
+    def all(self, person_id: int) -> list[records.Walk]:
         """Every walk of a person, oldest day first."""
-        return list(
-            self.session.exec(
-                select(Walk)
-                .where(Walk.person_id == person_id)
-                .order_by(col(Walk.day), col(Walk.id))
-            )
-        )
+        rows = self.connection.execute(_ALL_WALKS, {"person": person_id})
+        return [_record(records.Walk, row) for row in rows]
 
 
-class Pauses:
+class Pauses(Repository):
     """Pauses a person set."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def overlapping(self, person_id: int, first: date, last: date) -> list[Pause]:
+    def overlapping(self, person_id: int, first: date, last: date) -> list[records.Pause]:
         """Pauses touching any day from `first` to `last`."""
-        return list(
-            self.session.exec(
-                select(Pause).where(
-                    Pause.person_id == person_id,
-                    col(Pause.start_day) <= last,
-                    (col(Pause.end_day).is_(None)) | (col(Pause.end_day) >= first),
-                )
-            )
-        )
+        rows = self.connection.execute(
+            _PAUSES_OVERLAPPING, {"person": person_id, "first": first, "last": last})
+        return [self.tracker.watch(PAUSES, _record(records.Pause, row)) for row in rows]
 
-    def add(self, pause: Pause) -> None:
+    def add(self, pause: records.Pause) -> None:
         """Store a pause."""
-        self.session.add(pause)
+        self.tracker.watch(PAUSES, self._insert(PAUSES, pause))
 
-    def remove(self, pause: Pause) -> None:
+    def remove(self, pause: records.Pause) -> None:
         """Delete a pause that never took effect."""
-        self.session.delete(pause)
+        self.tracker.forget(pause)
+        self.connection.execute(_DELETE_PAUSE, {"id": pause.id})
 
-    def all(self, person_id: int) -> list[Pause]:
+    def all(self, person_id: int) -> list[records.Pause]:
         """Every pause of a person, oldest first."""
-        return list(
-            self.session.exec(
-                select(Pause).where(Pause.person_id == person_id).order_by(col(Pause.start_day))
-            )
-        )
+        rows = self.connection.execute(_ALL_PAUSES, {"person": person_id})
+        return [_record(records.Pause, row) for row in rows]
 
 
-class StreakEvents:
+class StreakEvents(Repository):
     """Freezes earned and spent on settled days."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, rows: list[StreakEventRow]) -> None:
+    def add(self, events: list[records.StreakEvent]) -> None:
         """Store events of newly settled days."""
-        self.session.add_all(rows)
+        for event in events:
+            self._insert(EVENTS, event)
 
-    def since(self, person_id: int, first: date, kind: str | None = None) -> list[StreakEventRow]:
+    def since(
+        self, person_id: int, first: date, kind: str | None = None
+    ) -> list[records.StreakEvent]:
         """Events from `first` on, oldest first."""
-        query = select(StreakEventRow).where(
-            StreakEventRow.person_id == person_id, col(StreakEventRow.day) >= first
-        )
+        query = select(EVENTS).where(EVENTS.c.person_id == person_id, EVENTS.c.day >= first)
         if kind is not None:
-            query = query.where(StreakEventRow.kind == kind)
-        return list(self.session.exec(query.order_by(col(StreakEventRow.day))))
+            query = query.where(EVENTS.c.kind == kind)
+        rows = self.connection.execute(query.order_by(EVENTS.c.day))
+        return [_record(records.StreakEvent, row) for row in rows]
+
+    def clear(self, person_id: int) -> None:
+        """Forget every event of a person (their streak will be folded again)."""
+        self.connection.execute(delete(EVENTS).where(EVENTS.c.person_id == person_id))
 
 
-class Chats:
+class Chats(Repository):
     """Groups and servers, and who takes part in their challenges."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def by_external(self, platform: str, external_id: str) -> Chat | None:
+    def by_external(self, platform: str, external_id: str) -> records.Chat | None:
         """A chat by its platform id."""
-        return self.session.exec(
-            select(Chat).where(Chat.platform == platform, Chat.external_id == external_id)
-        ).first()
+        row = self.connection.execute(
+            _CHAT_BY_EXTERNAL, {"platform": platform, "external_id": external_id}).first()
+        return self.tracker.watch(CHATS, _record(records.Chat, row)) if row else None
 
-    def add(self, chat: Chat) -> Chat:
+    def add(self, chat: records.Chat) -> records.Chat:
         """Store a chat and give it an id."""
-        self.session.add(chat)
-        self.session.flush()
-        return chat
+        return self.tracker.watch(CHATS, self._insert(CHATS, chat))
 
-    def member(self, chat_id: int, person_id: int) -> ChallengeMember | None:
+    def member(self, chat_id: int, person_id: int) -> records.Member | None:
         """A person's membership in a chat's challenge."""
-        return self.session.get(ChallengeMember, (chat_id, person_id))
+        row = self.connection.execute(_MEMBER, {"chat": chat_id, "person": person_id}).first()
+        return _record(records.Member, row) if row else None
 
-    def add_member(self, member: ChallengeMember) -> None:
+    def add_member(self, member: records.Member) -> None:
         """Add a person to a challenge."""
-        self.session.add(member)
+        self._insert(MEMBERS, member)
 
-    def remove_member(self, member: ChallengeMember) -> None:
+    def remove_member(self, member: records.Member) -> None:
         """Take a person out of a challenge."""
-        self.session.delete(member)
+        self.connection.execute(_DELETE_MEMBER, {"chat": member.chat_id,
+                                                 "person": member.person_id})
 
-    def members(self, chat_id: int) -> list[ChallengeMember]:
+    def members(self, chat_id: int) -> list[records.Member]:
         """Everyone in a chat's challenge."""
-        return list(
-            self.session.exec(select(ChallengeMember).where(ChallengeMember.chat_id == chat_id))
-        )
+        rows = self.connection.execute(_MEMBERS, {"chat": chat_id})
+        return [_record(records.Member, row) for row in rows]
 
-    def memberships(self, person_id: int) -> list[tuple[ChallengeMember, Chat]]:
+    def memberships(self, person_id: int) -> list[tuple[records.Member, records.Chat]]:
         """The challenges a person takes part in, with their chats."""
-        rows = self.session.exec(
-            select(ChallengeMember, Chat)
-            .join(Chat, col(Chat.id) == col(ChallengeMember.chat_id))
-            .where(ChallengeMember.person_id == person_id)
-        )
-        return [(member, chat) for member, chat in rows]
+        rows = self.connection.execute(_MEMBERSHIPS, {"person": person_id})
+        return [(_record(records.Member, r, "m_"), _record(records.Chat, r, "c_")) for r in rows]
 
     def minutes_by_member(
         self, chat_id: int, first: date, last: date
     ) -> dict[int, dict[date, int]]:
         """Each member's minutes per day over a span."""
-        rows = self.session.exec(
-            select(col(Walk.person_id), col(Walk.day), func.sum(Walk.minutes))
-            .join(ChallengeMember, col(ChallengeMember.person_id) == col(Walk.person_id))
-            .where(
-                ChallengeMember.chat_id == chat_id, col(Walk.day) >= first, col(Walk.day) <= last
-            )
-            .group_by(col(Walk.person_id), col(Walk.day))
-        )
+        rows = self.connection.execute(
+            _MINUTES_BY_MEMBER, {"chat": chat_id, "first": first, "last": last})
         result: dict[int, dict[date, int]] = {}
         for person_id, day, minutes in rows:
             result.setdefault(person_id, {})[day] = int(minutes)

@@ -1,4 +1,6 @@
-"""The database tables. Alembic migrations in `migrations/` create and evolve them."""
+"""The database tables, as SQLModel describes them. Alembic migrations in `migrations/` create and
+evolve them; repositories read and write them with prebuilt statements and hand out the plain
+records of `records.py`."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ def _instant(nullable: bool = False) -> Column[datetime]:
     return Column(UTCDateTime(), nullable=nullable)
 
 
-class Person(SQLModel, table=True):
+class PersonRow(SQLModel, table=True):
     """One human, whatever platforms they use; settings and the settled streak live here."""
 
     __tablename__ = "people"
@@ -39,7 +41,7 @@ class Person(SQLModel, table=True):
     streak_score: float = 0.0
 
 
-class Account(SQLModel, table=True):
+class AccountRow(SQLModel, table=True):
     """A platform user (Telegram user id, Discord user id, console name) belonging to a person."""
 
     __tablename__ = "accounts"
@@ -54,7 +56,7 @@ class Account(SQLModel, table=True):
     unreachable_since: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
 
 
-class Walk(SQLModel, table=True):
+class WalkRow(SQLModel, table=True):
     """One backward walk, counted for the user's local `day`."""
 
     __tablename__ = "walks"
@@ -72,7 +74,7 @@ class Walk(SQLModel, table=True):
     source_key: str | None = Field(default=None, unique=True)
 
 
-class Pause(SQLModel, table=True):
+class PauseRow(SQLModel, table=True):
     """Days the user set aside (injury, travel): `end_day` None means until /resume."""
 
     __tablename__ = "pauses"
@@ -95,7 +97,7 @@ class StreakEventRow(SQLModel, table=True):
     kind: str
 
 
-class Chat(SQLModel, table=True):
+class ChatRow(SQLModel, table=True):
     """A group or server where people walk together; its challenge settings live here."""
 
     __tablename__ = "chats"
@@ -114,7 +116,7 @@ class Chat(SQLModel, table=True):
     daily_goal: int = 10
 
 
-class ChallengeMember(SQLModel, table=True):
+class MemberRow(SQLModel, table=True):
     """A person taking part in a chat's walk challenge."""
 
     __tablename__ = "challenge_members"

@@ -4,31 +4,38 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Connection, Engine
 
 from core.persistence.engine import checkpoint
-from core.persistence.repositories import Chats, Pauses, People, StreakEvents, Walks
+from core.persistence.repositories import Chats, Pauses, People, StreakEvents, Tracker, Walks
 
 
 class UnitOfWork:
-    """`with uow:` opens a transaction; nothing is kept unless `commit()` is called."""
+    """`with uow:` opens a transaction; nothing is kept unless `commit()` is called.
+
+    Records handed out by the repositories are plain objects; the ones that changed are written
+    back by `commit()`."""
+
+    connection: Connection
 
     def __init__(self, engine: Engine, *, write: bool = True) -> None:
         self.engine = engine
         self.write = write
 
     def __enter__(self) -> UnitOfWork:
-        self.session = Session(self.engine, expire_on_commit=False)
+        connection = self.engine.connect()
         if self.engine.dialect.name == "sqlite":
             # Reads take a deferred BEGIN so they never wait on a writer; writes take IMMEDIATE.
             mode = "IMMEDIATE" if self.write else "DEFERRED"
-            self.session.connection(execution_options={"sqlite_begin": mode})
-        self.people = People(self.session)
-        self.walks = Walks(self.session)
-        self.pauses = Pauses(self.session)
-        self.events = StreakEvents(self.session)
-        self.chats = Chats(self.session)
+            connection = connection.execution_options(sqlite_begin=mode)
+        self.connection = connection
+        self._transaction = connection.begin()
+        self.tracker = Tracker()
+        self.people = People(connection, self.tracker)
+        self.walks = Walks(connection, self.tracker)
+        self.pauses = Pauses(connection, self.tracker)
+        self.events = StreakEvents(connection, self.tracker)
+        self.chats = Chats(connection, self.tracker)
         return self
 
     def __exit__(
@@ -37,12 +44,14 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
-        self.session.close()
+        if self._transaction.is_active:
+            self._transaction.rollback()
+        self.connection.close()
 
     def commit(self) -> None:
-        """Keep everything done in this unit."""
-        self.session.commit()
+        """Write back changed records and keep everything done in this unit."""
+        self.tracker.write_back(self.connection)
+        self._transaction.commit()
 
 
 class UnitOfWorkFactory:

@@ -10,7 +10,7 @@ from core.domain import days as local
 from core.domain.challenges import Standing, board
 from core.errors import BadInput, NotAllowed, NothingToDo
 from core.identity import ChatRef
-from core.persistence.tables import ChallengeMember, Chat
+from core.persistence.records import Chat, Member
 from core.persistence.uow import UnitOfWork
 from core.services.people import Who
 
@@ -29,7 +29,7 @@ def chat_for(uow: UnitOfWork, ref: ChatRef, now: datetime) -> Chat:
     """The stored chat for a platform chat, created on first use; keeps its title fresh."""
     chat = uow.chats.by_external(ref.platform.value, ref.external_id)
     if chat is None:
-        return uow.chats.add(Chat(platform=ref.platform.value, external_id=ref.external_id,
+        return uow.chats.add(Chat(id=0, platform=ref.platform.value, external_id=ref.external_id,
                                   kind=ref.kind.value, title=ref.title[:100], created_at=now))
     if ref.title and ref.title[:100] != chat.title:
         chat.title = ref.title[:100]
@@ -38,23 +38,19 @@ def chat_for(uow: UnitOfWork, ref: ChatRef, now: datetime) -> Chat:
 
 def member_count(uow: UnitOfWork, chat: Chat) -> int:
     """How many people take part."""
-    assert chat.id is not None
     return len(uow.chats.members(chat.id))
 
 
 def join(uow: UnitOfWork, who: Who, chat: Chat, now: datetime) -> bool:
     """Add the person to the challenge; False when they were already in."""
-    assert chat.id is not None
     if uow.chats.member(chat.id, who.id) is not None:
         return False
-    uow.chats.add_member(ChallengeMember(chat_id=chat.id, person_id=who.id,
-                                         display_name=who.name, joined_at=now))
+    uow.chats.add_member(Member(chat.id, who.id, who.name, now))
     return True
 
 
 def leave(uow: UnitOfWork, who: Who, chat: Chat) -> None:
     """Take the person out of the challenge; their walks stay theirs."""
-    assert chat.id is not None
     member = uow.chats.member(chat.id, who.id)
     if member is None:
         raise NothingToDo(texts.NOT_A_MEMBER)
@@ -63,7 +59,6 @@ def leave(uow: UnitOfWork, who: Who, chat: Chat) -> None:
 
 def standings(uow: UnitOfWork, chat: Chat, now: datetime) -> Board:
     """This week's board in the chat's time zone, daily points capped."""
-    assert chat.id is not None
     today = local.local_day(now, chat.timezone)
     start = local.week_start(today)
     # Members log in their own zones; a day of margin either side keeps their walks in the week.

@@ -9,7 +9,7 @@ from core import texts
 from core.domain import days as local
 from core.errors import BadInput, NothingToDo
 from core.identity import UserRef
-from core.persistence.tables import Account, Pause, Person
+from core.persistence.records import Account, Pause, Person
 from core.persistence.uow import UnitOfWork
 
 PENDING_SCREEN = "screen"
@@ -31,7 +31,6 @@ class Who:
     @property
     def id(self) -> int:
         """The person's id."""
-        assert self.person.id is not None
         return self.person.id
 
     @property
@@ -58,9 +57,10 @@ def identify(uow: UnitOfWork, user: UserRef, now: datetime) -> Who:
     """The person behind an account, created on first contact; writing marks them reachable."""
     who = find(uow, user, now)
     if who is None:
-        person = Person(created_at=now)
-        account = Account(person_id=0, platform=user.platform.value, external_id=user.external_id,
-                          display_name=user.display_name[:100], created_at=now)
+        person = Person(id=0, created_at=now)
+        account = Account(id=0, person_id=0, platform=user.platform.value,
+                          external_id=user.external_id, display_name=user.display_name[:100],
+                          created_at=now)
         uow.people.add(person, account)
         return Who(person, account, today_for(person, now), new=True)
     if who.account.unreachable_since is not None:
@@ -154,7 +154,7 @@ def pause(uow: UnitOfWork, who: Who, raw: str) -> date | None:
     if current is not None:
         current.end_day = end
     else:
-        uow.pauses.add(Pause(person_id=who.id, start_day=start, end_day=end))
+        uow.pauses.add(Pause(who.id, start, end))
     return end
 
 
@@ -163,7 +163,22 @@ def resume(uow: UnitOfWork, who: Who) -> None:
     current = active_pause(uow, who, who.today + timedelta(days=1))
     if current is None:
         raise NothingToDo(texts.NOT_PAUSED)
-    if current.start_day >= who.today:
-        uow.pauses.remove(current)
+    _end(uow, who, current)
+
+
+def _end(uow: UnitOfWork, who: Who, pause: Pause) -> None:
+    if pause.start_day >= who.today:
+        uow.pauses.remove(pause)
     else:
-        current.end_day = who.today - timedelta(days=1)
+        pause.end_day = who.today - timedelta(days=1)
+
+
+def end_pause_for_walk(uow: UnitOfWork, who: Who, pauses: list[Pause]) -> bool:
+    """A walk today ends a pause covering today; `pauses` is updated in place. True if one ended."""
+    for pause in pauses:
+        if pause.start_day <= who.today and (pause.end_day is None or who.today <= pause.end_day):
+            _end(uow, who, pause)
+            if pause.start_day >= who.today:
+                pauses.remove(pause)
+            return True
+    return False

@@ -15,7 +15,8 @@ from core.domain.streaks import (
     StreakView,
     fold,
 )
-from core.persistence.tables import Pause, Person, StreakEventRow
+from core.persistence.records import Pause, Person
+from core.persistence.records import StreakEvent as EventRecord
 from core.persistence.uow import UnitOfWork
 
 # Days older than this can no longer receive walks (backdating stops at 7 days; the margin
@@ -56,10 +57,8 @@ def _store(person: Person, state: StreakState) -> None:
 def reset(uow: UnitOfWork, person: Person) -> None:
     """Forget the checkpoint so the streak is folded again from the first walk (after undoing an
     old walk)."""
-    assert person.id is not None
     _store(person, StreakState())
-    for row in uow.events.since(person.id, date.min):
-        uow.session.delete(row)
+    uow.events.clear(person.id)
 
 
 def _status(day: date, minutes: dict[date, int], pauses: list[Pause]) -> DayStatus:
@@ -70,24 +69,38 @@ def _status(day: date, minutes: dict[date, int], pauses: list[Pause]) -> DayStat
     return DayStatus.MISSED
 
 
-def snapshot(uow: UnitOfWork, person: Person, today: date, *, history: bool = False) -> Snapshot:
-    """Settle what can no longer change, then fold the open days through today."""
-    assert person.id is not None
+def window_start(person: Person, today: date) -> date:
+    """The first day a snapshot reads: the oldest unsettled day, the open days, this week."""
+    settle_through = today - timedelta(days=SETTLE_LAG)
+    return min(_unsettled(person, today), settle_through + timedelta(days=1),
+               local.week_start(today))
+
+
+def _unsettled(person: Person, today: date) -> date:
+    if person.streak_through is not None:
+        return person.streak_through + timedelta(days=1)
+    # Nothing settled yet: start at the first walk (plan_start is the earliest day walked).
+    return person.plan_start or today
+
+
+def snapshot(
+    uow: UnitOfWork, person: Person, today: date, *, history: bool = False,
+    pauses: list[Pause] | None = None,
+) -> Snapshot:
+    """Settle what can no longer change, then fold the open days through today.
+
+    `pauses` may carry the pauses from `window_start` on, already loaded by the caller."""
     settle_through = today - timedelta(days=SETTLE_LAG)
     state = state_of(person)
-    if state.through is None:
-        first_walk = uow.walks.first_day_after(person.id, None)
-        unsettled = first_walk if first_walk is not None else today
-    else:
-        unsettled = state.through + timedelta(days=1)
-    first = min(unsettled, settle_through + timedelta(days=1), local.week_start(today))
+    unsettled = _unsettled(person, today)
+    first = window_start(person, today)
     minutes = uow.walks.minutes_by_day(person.id, first, today)
-    pauses = uow.pauses.overlapping(person.id, first, today)
+    if pauses is None:
+        pauses = uow.pauses.overlapping(person.id, first, today)
     if unsettled <= settle_through:
         state, events = fold(state, _statuses(unsettled, settle_through, minutes, pauses))
         _store(person, state)
-        uow.events.add([StreakEventRow(person_id=person.id, day=e.day, kind=e.kind)
-                        for e in events])
+        uow.events.add([EventRecord(person.id, e.day, e.kind) for e in events])
     open_first = max(unsettled, settle_through + timedelta(days=1))
     walked_today = minutes.get(today, 0) > 0
     last_open = today if walked_today else today - timedelta(days=1)

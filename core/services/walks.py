@@ -7,9 +7,9 @@ from datetime import datetime
 
 from core import texts
 from core.domain.parsing import WalkEntry
-from core.domain.tips import FIRST_WALKS, WalkContext, choose_tip
+from core.domain.tips import FIRST_DAYS, WalkContext, choose_tip
 from core.errors import BadInput, NothingToDo
-from core.persistence.tables import Walk
+from core.persistence.records import Walk
 from core.persistence.uow import UnitOfWork
 from core.services import people, streaks
 from core.services.people import Who
@@ -46,20 +46,20 @@ def log_walk(
         return Logged(earlier, snap, person.weekly_goal, None, duplicate=True)
     if person.streak_through is not None and entry.day <= person.streak_through:
         raise BadInput(texts.WHEN_TOO_OLD.format(day=entry.day.isoformat(), limit=7))
-    resumed = False
-    if entry.day == who.today and people.active_pause(uow, who) is not None:
-        people.resume(uow, who)
-        resumed = True
+    pauses = uow.pauses.overlapping(who.id, streaks.window_start(person, who.today), who.today)
+    resumed = entry.day == who.today and people.end_pause_for_walk(uow, who, pauses)
     walk = uow.walks.add(Walk(
-        person_id=who.id, day=entry.day, minutes=entry.minutes, steps=entry.steps,
-        place=entry.place, pain=entry.pain, note=entry.note, recorded_at=now,
+        person_id=who.id, day=entry.day, minutes=entry.minutes, recorded_at=now,
+        steps=entry.steps, place=entry.place, pain=entry.pain, note=entry.note,
         source_key=source_key,
     ))
     if person.plan_start is None or entry.day < person.plan_start:
         person.plan_start = entry.day
+    snap = streaks.snapshot(uow, person, who.today, pauses=pauses)
     context = WalkContext(
         place=entry.place,
-        walks_so_far=uow.walks.count_up_to(who.id, FIRST_WALKS + 1),
+        # Before anything is settled the snapshot holds every day walked so far.
+        walking_days=len(snap.minutes) if person.streak_through is None else FIRST_DAYS + 1,
         supported=bool(person.supported),
         pain=entry.pain,
         pain_rose=_pain_rose(person.last_pain, entry.pain),
@@ -67,7 +67,6 @@ def log_walk(
     if entry.pain is not None:
         person.last_pain = entry.pain
     person.last_tip = choose_tip(context, person.last_tip)
-    snap = streaks.snapshot(uow, person, who.today)
     return Logged(walk, snap, person.weekly_goal, person.last_tip, resumed)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -79,9 +80,14 @@ def test_a_log_reply_confirms_streak_week_and_one_tip_with_an_undo_button(ada: P
     assert reply.buttons[0].label == "Undo"
 
 
-def test_tips_follow_the_walk_and_do_not_repeat(ada: Person) -> None:
-    for _ in range(3):
-        ada.say("/log 10 min hallway")
+def test_tips_follow_the_walk_and_do_not_repeat(ada: Person, clock: ManualClock) -> None:
+    first = []
+    for _ in range(4):  # four walking days: no longer new to it
+        first.append(ada.say("/log 10 min hallway").text.splitlines()[-1])
+        clock.advance(days=1)
+    assert first[0] == "Tip: New to it? Bring a buddy to keep you out of harm's way."
+    assert first[1] == "Tip: Indoors, a hallway with a wall to touch works well."
+    assert all(a != b for a, b in itertools.pairwise(first))
     treadmill = ada.say("/log 10 min treadmill").text
     assert "clip the safety key, hold the rails" in treadmill
     park = [ada.say("/log 5 min park").text.splitlines()[-1] for _ in range(3)]

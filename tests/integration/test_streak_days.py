@@ -1,4 +1,4 @@
-"""Streaks counted in each user's local day: time zones, DST, day start, freezes, pause, backdating."""
+"""Streaks in each user's local day: time zones, DST, day start, freezes, pause, backdating."""
 
 from __future__ import annotations
 

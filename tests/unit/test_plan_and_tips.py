@@ -27,18 +27,18 @@ def test_a_week_that_met_the_target_moves_up_and_a_blank_week_steps_back() -> No
 
 
 def test_treadmill_walks_get_the_treadmill_tip() -> None:
-    context = WalkContext(place="treadmill", walks_so_far=10, supported=False)
+    context = WalkContext(place="treadmill", walking_days=10, supported=False)
     assert choose_tip(context, None) == "treadmill"
 
 
-def test_first_walks_get_the_buddy_tip_and_outdoor_walks_the_shoulder_tip() -> None:
-    assert choose_tip(WalkContext(place=None, walks_so_far=1, supported=False), None) == "buddy"
-    outdoors = WalkContext(place="park", walks_so_far=9, supported=False)
+def test_first_days_get_the_buddy_tip_and_outdoor_walks_the_shoulder_tip() -> None:
+    assert choose_tip(WalkContext(place=None, walking_days=1, supported=False), None) == "buddy"
+    outdoors = WalkContext(place="park", walking_days=9, supported=False)
     assert choose_tip(outdoors, None) == "shoulder"
 
 
 def test_the_same_tip_is_never_given_twice_in_a_row() -> None:
-    context = WalkContext(place="park", walks_so_far=9, supported=False)
+    context = WalkContext(place="park", walking_days=9, supported=False)
     first = choose_tip(context, None)
     assert choose_tip(context, first) != first
     assert next_general_tip("clear_path") != "clear_path"

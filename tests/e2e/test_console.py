@@ -1,0 +1,77 @@
+"""The `retrowalk` command as a person uses it: a scripted terminal conversation."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RETROWALK = [sys.executable, "-m", "bot"]
+
+
+def run(
+    args: list[str], cwd: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RETROWALK_")}
+    return subprocess.run(RETROWALK + args, input=stdin, capture_output=True, text=True,
+                          cwd=cwd, env={**clean, **env}, timeout=60)
+
+
+def test_the_scripted_conversation_from_the_readme(tmp_path: Path) -> None:
+    result = run(["chat"], tmp_path, "/start\n/log 10 min park\n/streak\n")
+    assert result.returncode == 0, result.stderr
+    assert "Welcome to RetroWalk Coach!" in result.stdout
+    assert "Recorded: 10 min of backward walking at the park, today." in result.stdout
+    assert "Current streak: 1 day" in result.stdout
+    assert (tmp_path / "retrowalk.db").exists()
+    assert result.stderr == ""
+
+
+def test_run_without_a_platform_token_opens_the_terminal_chat(tmp_path: Path) -> None:
+    result = run(["run"], tmp_path, "/log 5 min\n")
+    assert result.returncode == 0, result.stderr
+    assert "Recorded: 5 min" in result.stdout
+
+
+def test_charts_and_exports_are_written_as_files_and_their_paths_printed(tmp_path: Path) -> None:
+    result = run(["chat", "--user", "ada"], tmp_path, "/log 10 min\n/progress\n/export\n",
+                 RETROWALK_OUTPUT_DIR=str(tmp_path / "out"))
+    paths = [Path(p) for p in re.findall(r"\[file\] (\S+)", result.stdout)]
+    assert [p.suffix for p in paths] == [".png", ".csv", ".json"]
+    assert paths[0].read_bytes().startswith(b"\x89PNG")
+    assert paths[1].read_text().startswith("day,minutes,place")
+
+
+def test_buttons_are_pressed_by_number(tmp_path: Path) -> None:
+    result = run(["chat"], tmp_path, "/log 10 min\n#1\n/stats\n")
+    assert "Removed your 10-minute walk from today" in result.stdout
+    assert "No walks this week yet" in result.stdout
+
+
+def test_bad_input_gets_a_short_answer_and_never_a_traceback(tmp_path: Path) -> None:
+    lines = ["/log", "/log -5", "/log abc", "/timezone Mars/Base", "x" * 5000, "🙃" * 10]
+    result = run(["chat"], tmp_path, "\n".join(lines) + "\n")
+    assert result.returncode == 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout.count("coach> ") == len(lines)
+
+
+def test_db_upgrade_migrates_a_named_database(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "walks.db"
+    result = run(["db", "upgrade", "--db", f"sqlite:///{target}"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert target.exists()
+    chat = run(["chat", "--db", f"sqlite:///{target}"], tmp_path, "/log 7 min\n")
+    assert "Recorded: 7 min" in chat.stdout
+    assert not (tmp_path / "retrowalk.db").exists()
+
+
+@pytest.mark.parametrize("variable", ["RETROWALK_DATABASE_URL"])
+def test_the_database_url_setting_is_honoured(tmp_path: Path, variable: str) -> None:
+    target = tmp_path / "from-env.db"
+    run(["chat"], tmp_path, "/log 9 min\n", **{variable: f"sqlite:///{target}"})
+    assert target.exists()
