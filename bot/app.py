@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import Engine
 
+from bot.dispatch import IDLE_SECONDS, Dispatcher
+from bot.scheduler import TICK_SECONDS, build_scheduler
 from bot.settings import Settings
 from core.clock import Clock, system_clock
 from core.coach import Coach
+from core.delivery import Notifier
 from core.persistence.engine import default_database_url, describe, make_engine
 from core.persistence.migrate import upgrade
 from core.persistence.uow import UnitOfWorkFactory
@@ -43,9 +49,17 @@ async def run_console(coach: Coach, user: str, output_dir: Path) -> None:
     await run_chat(ConsoleChat(coach, user, output_dir))
 
 
-async def run_platforms(settings: Settings, coach: Coach) -> None:
-    """Telegram and/or Discord on one event loop, sharing one coach, until cancelled."""
-    services = []
+class PlatformService(Protocol):
+    """A platform adapter's lifecycle, and how it sends queued messages."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    def notifier(self) -> Notifier: ...
+
+
+def platform_services(settings: Settings, coach: Coach) -> list[PlatformService]:
+    """The adapters whose tokens are set."""
+    services: list[PlatformService] = []
     telegram_token = settings.telegram_secret()
     discord_token = settings.discord_secret()
     if telegram_token:
@@ -56,10 +70,39 @@ async def run_platforms(settings: Settings, coach: Coach) -> None:
         from bot.discord.service import DiscordService
 
         services.append(DiscordService(settings, discord_token, coach))
-    for service in services:
-        await service.start()
+    return services
+
+
+@contextlib.asynccontextmanager
+async def running(
+    coach: Coach, services: list[PlatformService], *, tick: float = TICK_SECONDS,
+    idle: float = IDLE_SECONDS,
+) -> AsyncIterator[list[Dispatcher]]:
+    """Adapters started, a dispatcher per platform and the scheduler running; all stopped after,
+    each by what started it."""
+    started: list[PlatformService] = []
+    dispatchers: list[Dispatcher] = []
+    scheduler = None
     try:
-        await asyncio.Event().wait()
+        for service in services:
+            await service.start()
+            started.append(service)
+        dispatchers = [Dispatcher(coach, s.notifier(), idle=idle) for s in started]
+        for dispatcher in dispatchers:
+            dispatcher.start()
+        scheduler = build_scheduler(coach, dispatchers, tick=tick)
+        scheduler.start()
+        yield dispatchers
     finally:
-        for service in reversed(services):
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        for dispatcher in dispatchers:
+            await dispatcher.stop()
+        for service in reversed(started):
             await service.stop()
+
+
+async def run_platforms(settings: Settings, coach: Coach) -> None:
+    """Telegram and/or Discord on one event loop, sharing one coach, until cancelled."""
+    async with running(coach, platform_services(settings, coach)):
+        await asyncio.Event().wait()

@@ -168,7 +168,7 @@ def help_text() -> Reply:
 def export(result: Export) -> Reply:
     """/export: two files."""
     return Reply(
-        texts.EXPORT.format(walks=result.walk_count),
+        texts.EXPORT.format(walks=texts.count_walks(result.walk_count)),
         files=(Attachment("retrowalk-walks.csv", result.walks_csv, "text/csv"),
                Attachment("retrowalk-data.json", result.everything_json, "application/json")),
     )
@@ -180,11 +180,17 @@ def forget_question() -> Reply:
                                             Button(texts.BUTTON_CANCEL, "forget:no")))
 
 
-def challenge(chat: Chat, members: int) -> Reply:
-    """Today's challenge in a group, with a join button."""
+def challenge_post(chat: Chat, members: int) -> Reply:
+    """The daily challenge post, public, with a join button."""
     extra = texts.CHALLENGE_MEMBERS.format(count=members) if members else ""
     text = texts.CHALLENGE.format(chat=chat.title or texts.THIS_GROUP, goal=chat.daily_goal,
                                   cap=DAILY_CAP_MINUTES, members=extra)
+    return Reply(text, buttons=(Button(texts.BUTTON_JOIN, "join"),), public=True)
+
+
+def challenge(chat: Chat, members: int) -> Reply:
+    """/challenge: today's challenge and the group's settings, with a join button."""
+    text = challenge_post(chat, members).text
     settings = texts.CHALLENGE_SETTINGS.format(
         chat=chat.title or texts.THIS_GROUP,
         state=texts.ON if chat.challenge_on else texts.OFF, time=chat.challenge_time,

@@ -11,17 +11,19 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from core import answers, handlers, texts
 from core.clock import Clock, system_clock
+from core.delivery import Outgoing
 from core.domain.parsing import clean_message, entry_from_fields, looks_like_walk, parse_log
 from core.errors import BadInput, NothingToDo
 from core.handlers import HANDLERS, NO_ARGUMENTS, Message, Turn
 from core.identity import UserRef
-from core.persistence.uow import UnitOfWorkFactory
+from core.persistence.uow import UnitOfWork, UnitOfWorkFactory
 from core.replies import Reply
-from core.services import people
+from core.services import deliveries, people
 from core.services.people import PENDING_FORGET, PENDING_SCREEN
 
 T = TypeVar("T")
@@ -76,6 +78,32 @@ class Coach:
         """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
         await self._off_loop(lambda: self._mark_unreachable_now(user))
 
+    async def plan_deliveries(self, platforms: list[str]) -> int:
+        """Queue the reminders and challenge posts due now (run by the scheduler each minute)."""
+        return await self._off_loop(lambda: self._write(
+            lambda uow, now: deliveries.plan_reminders(uow, now, platforms)
+            + deliveries.plan_challenge_posts(uow, now, platforms)))
+
+    async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
+        """Due messages for a platform's dispatcher, leased to it."""
+        return await self._off_loop(lambda: self._write(
+            lambda uow, now: deliveries.claim(uow, platform, now, limit)))
+
+    async def delivered(self, delivery_id: int) -> None:
+        """The platform accepted a queued message."""
+        await self._off_loop(lambda: self._write(
+            lambda uow, now: uow.deliveries.sent(delivery_id, now)))
+
+    async def retry_delivery(self, delivery_id: int, after: float, error: str) -> bool:
+        """Try a queued message again later; False once it has been given up."""
+        return await self._off_loop(lambda: self._write(
+            lambda uow, now: deliveries.retry(uow, delivery_id, now, after, error)))
+
+    async def undeliverable(self, delivery_id: int, error: str) -> None:
+        """The platform refuses a queued message for good."""
+        await self._off_loop(lambda: self._write(
+            lambda uow, now: deliveries.undeliverable(uow, delivery_id, now, error)))
+
     def close(self) -> None:
         """Finish pending work and stop the worker thread."""
         self._executor.shutdown(wait=True)
@@ -116,9 +144,13 @@ class Coach:
         return self._transact(message, lambda turn: _press(turn, action))
 
     def _mark_unreachable_now(self, user: UserRef) -> None:
+        self._write(lambda uow, now: people.mark_unreachable(uow, user, now))
+
+    def _write(self, work: Callable[[UnitOfWork, datetime], T]) -> T:
         with self.uows() as uow:
-            people.mark_unreachable(uow, user, self.clock())
+            result = work(uow, self.clock())
             uow.commit()
+        return result
 
     def _transact(self, message: Message, body: Callable[[Turn], Reply]) -> Reply:
         now = self.clock()

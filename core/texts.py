@@ -241,7 +241,7 @@ MYTH = (
 )
 
 # --- export and forget -------------------------------------------------------------------------
-EXPORT = "Here is everything I hold about you: {walks} walks as CSV, and all of it as JSON."
+EXPORT = "Here is everything I hold about you: {walks} as CSV, and all of it as JSON."
 EXPORT_GROUP = "Your data is personal: send /export to me in a private chat."
 FORGET_ASK = (
     "This deletes every walk, setting and record I hold about you, for good. "
@@ -296,9 +296,17 @@ HELP_FOOTER = (
 )
 
 
+WALK_WORDS = ("walk", "walks")
+
+
 def plural_days(count: int) -> str:
     """'day' or 'days' for a count."""
     return DAY_WORDS[0] if count == 1 else DAY_WORDS[1]
+
+
+def count_walks(count: int) -> str:
+    """'1 walk', '3 walks'."""
+    return f"{count:,} {WALK_WORDS[0] if count == 1 else WALK_WORDS[1]}"
 
 
 # --- commands: name -> (arguments, what it does, example) ---------------------------------------
@@ -343,3 +351,4 @@ OFF = "off"
 CONSOLE_HINT = (
     "RetroWalk Coach in your terminal. Type /start to begin, /help for commands, Ctrl-D to leave."
 )
+REMINDER = "Time for a backward walk? {streak} Tap a button to log it, or send /log 15 min park."

@@ -17,6 +17,7 @@ from core.persistence import records
 from core.persistence.tables import (
     AccountRow,
     ChatRow,
+    DeliveryRow,
     MemberRow,
     PauseRow,
     PersonRow,
@@ -33,6 +34,7 @@ PAUSES: Table = PauseRow.__table__  # type: ignore[attr-defined]
 EVENTS: Table = StreakEventRow.__table__  # type: ignore[attr-defined]
 CHATS: Table = ChatRow.__table__  # type: ignore[attr-defined]
 MEMBERS: Table = MemberRow.__table__  # type: ignore[attr-defined]
+DELIVERIES: Table = DeliveryRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,14 @@ def _update_by_id(table: Table) -> Any:
 _UPDATE_BY_ID = {t.name: _update_by_id(t) for t in (PEOPLE, ACCOUNTS, PAUSES, CHATS)}
 
 
-def _record(kind: type[R], row: Any, prefix: str = "") -> R:
+def record_of(kind: type[R], row: Any, prefix: str = "") -> R:
+    """A record from a row whose columns (after `prefix`) are named like its fields."""
     mapping = row._mapping
     return kind(**{f.name: mapping[prefix + f.name] for f in fields(kind)})  # type: ignore[arg-type]
 
 
-def _labelled(table: Table, prefix: str) -> list[Any]:
+def labelled(table: Table, prefix: str) -> list[Any]:
+    """All columns of a table, renamed with a prefix so a join keeps them apart."""
     return [column.label(prefix + column.name) for column in table.c]
 
 
@@ -98,7 +102,7 @@ def _values(record: object, table: Table) -> dict[str, Any]:
 
 
 _BY_ACCOUNT = (
-    select(*_labelled(PEOPLE, "p_"), *_labelled(ACCOUNTS, "a_"))
+    select(*labelled(PEOPLE, "p_"), *labelled(ACCOUNTS, "a_"))
     .join_from(ACCOUNTS, PEOPLE, ACCOUNTS.c.person_id == PEOPLE.c.id)
     .where(ACCOUNTS.c.platform == bindparam("platform"),
            ACCOUNTS.c.external_id == bindparam("external_id"))
@@ -135,7 +139,7 @@ _MEMBERS = select(MEMBERS).where(MEMBERS.c.chat_id == bindparam("chat"))
 _DELETE_MEMBER = delete(MEMBERS).where(MEMBERS.c.chat_id == bindparam("chat"),
                                        MEMBERS.c.person_id == bindparam("person"))
 _MEMBERSHIPS = (
-    select(*_labelled(MEMBERS, "m_"), *_labelled(CHATS, "c_"))
+    select(*labelled(MEMBERS, "m_"), *labelled(CHATS, "c_"))
     .join_from(MEMBERS, CHATS, MEMBERS.c.chat_id == CHATS.c.id)
     .where(MEMBERS.c.person_id == bindparam("person"))
 )
@@ -173,8 +177,8 @@ class People(Repository):
             _BY_ACCOUNT, {"platform": platform, "external_id": external_id}).first()
         if row is None:
             return None
-        person = self.tracker.watch(PEOPLE, _record(records.Person, row, "p_"))
-        return person, self.tracker.watch(ACCOUNTS, _record(records.Account, row, "a_"))
+        person = self.tracker.watch(PEOPLE, record_of(records.Person, row, "p_"))
+        return person, self.tracker.watch(ACCOUNTS, record_of(records.Account, row, "a_"))
 
     def add(self, person: records.Person, account: records.Account) -> None:
         """Store a new person with their first account; both get their ids."""
@@ -185,11 +189,11 @@ class People(Repository):
     def accounts(self, person_id: int) -> list[records.Account]:
         """Every platform account of a person."""
         rows = self.connection.execute(_ACCOUNTS_OF, {"person": person_id})
-        return [_record(records.Account, row) for row in rows]
+        return [record_of(records.Account, row) for row in rows]
 
     def delete(self, person_id: int) -> None:
         """Delete a person and, explicitly, every row that refers to them."""
-        for table in (WALKS, PAUSES, EVENTS, MEMBERS, ACCOUNTS):
+        for table in (WALKS, PAUSES, EVENTS, MEMBERS, DELIVERIES, ACCOUNTS):
             self.connection.execute(delete(table).where(table.c.person_id == person_id))
         self.connection.execute(delete(PEOPLE).where(PEOPLE.c.id == person_id))
         self.tracker.clear()
@@ -205,17 +209,17 @@ class Walks(Repository):
     def by_source(self, source_key: str) -> records.Walk | None:
         """The walk recorded from a given platform message, if any."""
         row = self.connection.execute(_WALK_BY_SOURCE, {"key": source_key}).first()
-        return _record(records.Walk, row) if row else None
+        return record_of(records.Walk, row) if row else None
 
     def get(self, person_id: int, walk_id: int) -> records.Walk | None:
         """One of a person's walks by id."""
         row = self.connection.execute(_WALK_BY_ID, {"id": walk_id, "person": person_id}).first()
-        return _record(records.Walk, row) if row else None
+        return record_of(records.Walk, row) if row else None
 
     def latest(self, person_id: int) -> records.Walk | None:
         """The walk the person logged most recently."""
         row = self.connection.execute(_LATEST_WALK, {"person": person_id}).first()
-        return _record(records.Walk, row) if row else None
+        return record_of(records.Walk, row) if row else None
 
     def remove(self, walk: records.Walk) -> None:
         """Delete one walk."""
@@ -243,7 +247,7 @@ class Walks(Repository):
     def all(self, person_id: int) -> list[records.Walk]:
         """Every walk of a person, oldest day first."""
         rows = self.connection.execute(_ALL_WALKS, {"person": person_id})
-        return [_record(records.Walk, row) for row in rows]
+        return [record_of(records.Walk, row) for row in rows]
 
 
 class Pauses(Repository):
@@ -253,7 +257,7 @@ class Pauses(Repository):
         """Pauses touching any day from `first` to `last`."""
         rows = self.connection.execute(
             _PAUSES_OVERLAPPING, {"person": person_id, "first": first, "last": last})
-        return [self.tracker.watch(PAUSES, _record(records.Pause, row)) for row in rows]
+        return [self.tracker.watch(PAUSES, record_of(records.Pause, row)) for row in rows]
 
     def add(self, pause: records.Pause) -> None:
         """Store a pause."""
@@ -267,7 +271,7 @@ class Pauses(Repository):
     def all(self, person_id: int) -> list[records.Pause]:
         """Every pause of a person, oldest first."""
         rows = self.connection.execute(_ALL_PAUSES, {"person": person_id})
-        return [_record(records.Pause, row) for row in rows]
+        return [record_of(records.Pause, row) for row in rows]
 
 
 class StreakEvents(Repository):
@@ -286,7 +290,7 @@ class StreakEvents(Repository):
         if kind is not None:
             query = query.where(EVENTS.c.kind == kind)
         rows = self.connection.execute(query.order_by(EVENTS.c.day))
-        return [_record(records.StreakEvent, row) for row in rows]
+        return [record_of(records.StreakEvent, row) for row in rows]
 
     def clear(self, person_id: int) -> None:
         """Forget every event of a person (their streak will be folded again)."""
@@ -300,7 +304,7 @@ class Chats(Repository):
         """A chat by its platform id."""
         row = self.connection.execute(
             _CHAT_BY_EXTERNAL, {"platform": platform, "external_id": external_id}).first()
-        return self.tracker.watch(CHATS, _record(records.Chat, row)) if row else None
+        return self.tracker.watch(CHATS, record_of(records.Chat, row)) if row else None
 
     def add(self, chat: records.Chat) -> records.Chat:
         """Store a chat and give it an id."""
@@ -309,7 +313,7 @@ class Chats(Repository):
     def member(self, chat_id: int, person_id: int) -> records.Member | None:
         """A person's membership in a chat's challenge."""
         row = self.connection.execute(_MEMBER, {"chat": chat_id, "person": person_id}).first()
-        return _record(records.Member, row) if row else None
+        return record_of(records.Member, row) if row else None
 
     def add_member(self, member: records.Member) -> None:
         """Add a person to a challenge."""
@@ -323,12 +327,12 @@ class Chats(Repository):
     def members(self, chat_id: int) -> list[records.Member]:
         """Everyone in a chat's challenge."""
         rows = self.connection.execute(_MEMBERS, {"chat": chat_id})
-        return [_record(records.Member, row) for row in rows]
+        return [record_of(records.Member, row) for row in rows]
 
     def memberships(self, person_id: int) -> list[tuple[records.Member, records.Chat]]:
         """The challenges a person takes part in, with their chats."""
         rows = self.connection.execute(_MEMBERSHIPS, {"person": person_id})
-        return [(_record(records.Member, r, "m_"), _record(records.Chat, r, "c_")) for r in rows]
+        return [(record_of(records.Member, r, "m_"), record_of(records.Chat, r, "c_")) for r in rows]
 
     def minutes_by_member(
         self, chat_id: int, first: date, last: date

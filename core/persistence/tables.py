@@ -127,3 +127,32 @@ class MemberRow(SQLModel, table=True):
     )
     display_name: str = ""
     joined_at: datetime = Field(sa_column=_instant())
+
+
+class DeliveryRow(SQLModel, table=True):
+    """A message the coach sends on its own (a reminder, a challenge post), queued once.
+
+    UNIQUE (kind, platform, recipient, occurrence): a job that runs twice, or a restart,
+    never queues the same message again."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("kind", "platform", "recipient", "occurrence"),
+        Index("ix_deliveries_due", "platform", "status", "not_before"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    platform: str
+    recipient: str
+    occurrence: str
+    person_id: int | None = Field(default=None, foreign_key="people.id", ondelete="CASCADE",
+                                  index=True)
+    payload: str
+    status: str = "pending"
+    attempts: int = 0
+    not_before: datetime = Field(sa_column=_instant())
+    lease_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    created_at: datetime = Field(sa_column=_instant())
+    sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    last_error: str = ""

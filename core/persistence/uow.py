@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from core.persistence.engine import checkpoint
+from core.persistence.queue import Deliveries
 from core.persistence.repositories import Chats, Pauses, People, StreakEvents, Tracker, Walks
 
 
@@ -36,6 +37,7 @@ class UnitOfWork:
         self.pauses = Pauses(connection, self.tracker)
         self.events = StreakEvents(connection, self.tracker)
         self.chats = Chats(connection, self.tracker)
+        self.deliveries = Deliveries(connection, self.tracker)
         return self
 
     def __exit__(

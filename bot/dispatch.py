@@ -1,0 +1,80 @@
+"""One dispatcher per platform drains the delivery queue through that platform's notifier."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from core.coach import Coach
+from core.delivery import Notifier, Outgoing, RetryLater, Undeliverable
+
+log = logging.getLogger(__name__)
+BATCH = 20
+IDLE_SECONDS = 5.0
+FIRST_BACKOFF = 15.0
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before another try after an unexpected failure: 15 s, 30 s, 1 min, ... 1 h."""
+    return float(min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), 3600))
+
+
+class Dispatcher:
+    """Sends due messages for one platform and records what happened to each."""
+
+    def __init__(self, coach: Coach, notifier: Notifier, *, idle: float = IDLE_SECONDS) -> None:
+        self.coach = coach
+        self.notifier = notifier
+        self.idle = idle
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Run in the background on the current loop."""
+        self._task = asyncio.create_task(self._run(), name=f"dispatch-{self.notifier.platform}")
+
+    async def stop(self) -> None:
+        """Finish the message in hand and stop."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def wake(self) -> None:
+        """New messages were queued: look now rather than after the idle wait."""
+        self._wake.set()
+
+    async def drain(self) -> int:
+        """Send one batch of due messages; returns how many were handled."""
+        batch = await self.coach.claim(self.notifier.platform.value, BATCH)
+        for outgoing in batch:
+            await self._send(outgoing)
+        return len(batch)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                handled = await self.drain()
+            except Exception:
+                log.exception("dispatcher for %s failed; carrying on", self.notifier.platform)
+                handled = 0
+            if handled:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.idle)
+            self._wake.clear()
+
+    async def _send(self, outgoing: Outgoing) -> None:
+        try:
+            await self.notifier.deliver(outgoing)
+        except Undeliverable as refusal:
+            log.info("delivery %s refused for good: %s", outgoing.id, refusal)
+            await self.coach.undeliverable(outgoing.id, str(refusal))
+        except RetryLater as wait:
+            await self.coach.retry_delivery(outgoing.id, wait.seconds, str(wait))
+        except Exception as error:
+            log.exception("delivery %s failed", outgoing.id)
+            await self.coach.retry_delivery(outgoing.id, backoff(outgoing.attempts), repr(error))
+        else:
+            await self.coach.delivered(outgoing.id)

@@ -1,0 +1,67 @@
+"""The outbound queue's contract: messages the coach sends on its own, each exactly once queued.
+
+Scheduled jobs decide *when* and only enqueue (idempotently: one row per kind, platform,
+recipient and occurrence). One dispatcher per platform drains the queue through a `Notifier`
+and records the outcome: sent; retried after the platform's `retry_after`; dead when the
+platform refuses for good (blocked, chat not found, DMs closed).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Protocol
+
+from core.identity import Platform
+from core.replies import Button, Reply
+
+REMINDER = "reminder"
+CHALLENGE = "challenge"
+
+
+class Undeliverable(Exception):
+    """The platform refuses this recipient for good (blocked the bot, left, closed DMs)."""
+
+
+class RetryLater(Exception):
+    """The platform asked to wait (429) or was unreachable; try again after `seconds`."""
+
+    def __init__(self, seconds: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {seconds:g}s")
+        self.seconds = seconds
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A queued message, claimed for sending: where it goes and what it says."""
+
+    id: int
+    kind: str
+    platform: str
+    recipient: str
+    reply: Reply
+    attempts: int
+
+
+class Notifier(Protocol):
+    """Sends a queued message on one platform; raises Undeliverable or RetryLater."""
+
+    platform: Platform
+
+    async def deliver(self, outgoing: Outgoing) -> None:
+        """Send it, or raise."""
+
+
+def dump_reply(reply: Reply) -> str:
+    """A reply (without attachments) as stored in the queue."""
+    return json.dumps({
+        "text": reply.text, "title": reply.title, "public": reply.public,
+        "buttons": [[b.label, b.action, b.row] for b in reply.buttons],
+    }, ensure_ascii=False)
+
+
+def load_reply(payload: str) -> Reply:
+    """The reply stored by `dump_reply`."""
+    data = json.loads(payload)
+    buttons = tuple(Button(label, action, row) for label, action, row in data["buttons"])
+    return Reply(data["text"], title=data["title"], buttons=buttons, public=data["public"])
