@@ -332,7 +332,8 @@ class Chats(Repository):
     def memberships(self, person_id: int) -> list[tuple[records.Member, records.Chat]]:
         """The challenges a person takes part in, with their chats."""
         rows = self.connection.execute(_MEMBERSHIPS, {"person": person_id})
-        return [(record_of(records.Member, r, "m_"), record_of(records.Chat, r, "c_")) for r in rows]
+        return [(record_of(records.Member, r, "m_"), record_of(records.Chat, r, "c_"))
+                for r in rows]
 
     def minutes_by_member(
         self, chat_id: int, first: date, last: date
