@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test lint unit bench lock clean
+.PHONY: install run test lint unit bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,8 @@ $(VENV)/.runtime: $(BIN)/python pyproject.toml constraints.txt
 $(VENV)/.dev: $(VENV)/.runtime
 	$(PIP) -e '.[dev]'
 	@touch $@
+
+install: $(VENV)/.runtime
 
 run: $(VENV)/.runtime
 	$(BIN)/retrowalk run
