@@ -34,8 +34,7 @@ def plan_reminders(uow: UnitOfWork, now: datetime, platforms: list[str]) -> int:
     for person, account in uow.deliveries.reminder_candidates(platforms):
         assert person.remind_at is not None
         who = Who(person, account, people.today_for(person, now))
-        local_now = (now.astimezone(local.zone(person.timezone))
-                     - timedelta(hours=person.day_start_hour))
+        local_now = now.astimezone(local.zone(person.timezone))
         if not _due(local_now, person.remind_at) or people.active_pause(uow, who) is not None:
             continue
         snap = streaks.snapshot(uow, person, who.today)
