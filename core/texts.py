@@ -352,3 +352,23 @@ CONSOLE_HINT = (
     "RetroWalk Coach in your terminal. Type /start to begin, /help for commands, Ctrl-D to leave."
 )
 REMINDER = "Time for a backward walk? {streak} Tap a button to log it, or send /log 15 min park."
+
+# --- option descriptions, for platforms with typed options (Discord) ----------------------------
+OPTION_HELP: dict[str, dict[str, str]] = {
+    "log": {"minutes": "How long you walked backward, in minutes (1-300)",
+            "place": "Where you walked",
+            "when": "today, yesterday, a weekday or a date like 2026-11-20 (up to 7 days back)",
+            "steps": "Steps counted, if you know them",
+            "pain": "Pain during or after the walk, 0 (none) to 10 (worst)",
+            "note": "A note to keep with this walk"},
+    "stats": {"period": "This week, this month, or all time"},
+    "goal": {"minutes": "Minutes of backward walking per week (10-2100)"},
+    "timezone": {"zone": "Your time zone, like Europe/Berlin"},
+    "daystart": {"hour": "The hour your day starts, 0 to 12"},
+    "pause": {"days": "How many days; leave empty to pause until /resume"},
+    "remind": {"time": "HH:MM on a 24-hour clock, or off"},
+    "challenge_time": {"time": "HH:MM on a 24-hour clock, or off"},
+    "challenge_timezone": {"zone": "The server's time zone, like Europe/Berlin"},
+    "challenge_goal": {"minutes": "Minutes a day, 1 to 120"},
+    "challenge_channel": {"channel": "Where the daily challenge is posted; empty: this channel"},
+}

@@ -7,9 +7,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from core import texts
+from core.domain.ranges import MAX_DAY_START
 from core.errors import BadInput
-
-MAX_DAY_START = 12
 
 
 def zone(name: str) -> ZoneInfo:

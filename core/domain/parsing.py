@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core import texts
+from core.domain.ranges import BACKDATE_DAYS, MAX_MINUTES, MAX_PAIN, MAX_STEPS
 from core.errors import BadInput
 
-MAX_MINUTES = 300
-MAX_STEPS = 100_000
 MAX_NOTE = 500
 MAX_MESSAGE = 1_000
-BACKDATE_DAYS = 7
 PLACES = ("park", "track", "treadmill", "hallway", "other")
 OUTDOOR_PLACES = frozenset({"park", "track", "other"})
 
@@ -194,7 +192,7 @@ def check_steps(steps: int) -> int:
 
 def check_pain(pain: float) -> int:
     """Pain is rated from 0 (none) to 10 (worst)."""
-    if pain != int(pain) or not 0 <= pain <= 10:
+    if pain != int(pain) or not 0 <= pain <= MAX_PAIN:
         raise BadInput(texts.PAIN_RANGE.format(pain=_number(pain)))
     return int(pain)
 

@@ -8,13 +8,12 @@ from datetime import datetime, timedelta
 from core import texts
 from core.domain import days as local
 from core.domain.challenges import Standing, board
+from core.domain.ranges import MAX_DAILY_GOAL
 from core.errors import BadInput, NotAllowed, NothingToDo
 from core.identity import ChatRef
 from core.persistence.records import Chat, Member
 from core.persistence.uow import UnitOfWork
 from core.services.people import Who
-
-MAX_DAILY_GOAL = 120
 
 
 @dataclass(frozen=True)

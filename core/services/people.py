@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from core import texts
 from core.domain import days as local
+from core.domain.ranges import MAX_GOAL, MAX_PAUSE_DAYS, MIN_GOAL
 from core.errors import BadInput, NothingToDo
 from core.identity import UserRef
 from core.persistence.records import Account, Pause, Person
@@ -15,8 +16,6 @@ from core.persistence.uow import UnitOfWork
 PENDING_SCREEN = "screen"
 PENDING_FORGET = "forget"
 PENDING_WINDOWS = {PENDING_SCREEN: timedelta(days=1), PENDING_FORGET: timedelta(minutes=10)}
-MIN_GOAL, MAX_GOAL = 10, 2_100
-MAX_PAUSE_DAYS = 90
 
 
 @dataclass

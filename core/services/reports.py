@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from core import texts
 from core.domain import days as local
 from core.domain.plan import PlanWeek, days_meeting, plan_level, plan_week
+from core.domain.ranges import PERIODS
 from core.errors import BadInput
 from core.persistence.repositories import Totals
 from core.persistence.uow import UnitOfWork
 from core.services.people import Who
 
-PERIODS = ("week", "month", "all")
 CHART_WEEKS = 12
 
 

@@ -218,6 +218,12 @@ class FakeDiscord:
         """The DM channel between the bot and a user."""
         return self.store.dm_channel_for(user)
 
+    def allow_command(self, guild: FakeGuild, command: str, who: FakeMember) -> None:
+        """Let a member use a command whatever its default_member_permissions, as a server's
+        admins can in Server Settings > Integrations; interactions still carry the member's own
+        permissions."""
+        self.store.command_grants.setdefault((guild.id, command), set()).add(who.id)
+
     def block_dms(self, user: FakeUser, blocked: bool = True) -> None:
         """Make DMs to this user fail with 403/50007 (user blocked the bot or closed DMs)."""
         (self.store.blocked_dms.add if blocked else self.store.blocked_dms.discard)(user.id)

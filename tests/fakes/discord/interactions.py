@@ -135,7 +135,9 @@ class InteractionFactory:
         if guild is not None and contexts is not None and 0 not in contexts:
             raise FakeDiscordError(f"/{top} is not available in guilds")
         needed = cmd.get("default_member_permissions")
-        if member is not None and needed is not None:
+        granted = guild is not None and member is not None and member.id in (
+            self.store.command_grants.get((guild.id, top), set()))
+        if member is not None and needed is not None and not granted:
             perms = member.permissions
             if not perms & ADMINISTRATOR and perms & int(needed) != int(needed):
                 raise FakeDiscordError(

@@ -328,7 +328,7 @@ class DiscordRoutes:
         ensure_not_empty(body, len(req.uploads))
         original = ix.original_message
         if (ix.callback.type == 5 and original is not None and original.loading
-                and not ix.followup_messages):
+                and not original.deleted and not ix.followup_messages):
             msg = original
             self.store.edit_message(msg, body, req.uploads)
             event = "MESSAGE_UPDATE"

@@ -153,6 +153,8 @@ class Store:
         self.global_commands: list[JSON] = []
         self.guild_commands: dict[int, list[JSON]] = {}
         self.sync_log: list[tuple[int | None, list[str]]] = []
+        # (guild id, command name) -> user ids a server let use it (Server Settings > Integrations)
+        self.command_grants: dict[tuple[int, str], set[int]] = {}
 
     def interaction_by_token(self, token: str) -> FakeInteraction | None:
         """Find an interaction by its token."""

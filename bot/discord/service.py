@@ -1,0 +1,128 @@
+"""The Discord bot's lifecycle: built, started and stopped inside the shared event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+import discord.http
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+
+from bot.discord import commands, group, hooks, render, views
+from bot.discord.notifier import DiscordNotifier
+from bot.settings import Settings
+from core.coach import Coach
+from core.commands import COMMANDS
+
+log = logging.getLogger(__name__)
+DISCORD_GATEWAY = "wss://gateway.discord.gg/"
+# Guilds (not privileged) only to know servers' names; everything else comes in interactions.
+INTENTS = discord.Intents(guilds=True)
+STOP_TIMEOUT = 10.0
+
+
+def command_set() -> list[commands.AnyCommand]:
+    """Every command of the core, in the core's order: typed where it takes options."""
+    typed = {command.name: command for command in (*commands.PERSONAL, *group.ADMIN)}
+    return [typed.get(command.name) or commands.plain(command.name) for command in COMMANDS]
+
+
+class CoachClient(discord.Client):
+    """discord.py's client with the coach at hand and the command tree wired."""
+
+    def __init__(self, coach: Coach, dev_guild: int | None, **options: Any) -> None:
+        # The coach never joins a voice channel: a warning about missing voice libraries at
+        # every start would only send readers of the log looking for a problem.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        super().__init__(intents=INTENTS, allowed_mentions=render.NO_MENTIONS, **options)
+        self.coach = coach
+        self.dev_guild = dev_guild
+        self.connected = asyncio.Event()
+        self.tree: app_commands.CommandTree[CoachClient] = app_commands.CommandTree(self)
+        for command in command_set():
+            self.tree.add_command(command)
+        self.tree.error(hooks.on_tree_error)
+
+    async def setup_hook(self) -> None:
+        """Logged in, not yet connected: route buttons by custom_id and sync the commands."""
+        self.add_dynamic_items(*views.ITEMS)
+        synced = await self.tree.sync()
+        log.info("discord: %d slash commands synced globally", len(synced))
+        if self.dev_guild:
+            # Global commands take up to an hour to appear; a guild's appear at once.
+            guild = discord.Object(self.dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+            log.info("discord: commands also synced to server %s", self.dev_guild)
+
+    async def on_ready(self) -> None:
+        """Connected with a fresh session."""
+        log.info("discord: connected as %s", self.user)
+        self.connected.set()
+
+
+class DiscordService:
+    """The bot as a task on the shared loop: start() returns once it is ready."""
+
+    def __init__(self, settings: Settings, token: str, coach: Coach, *,
+                 guild_ready_timeout: float = 2.0) -> None:
+        self.settings = settings
+        self._token = token
+        self.client = CoachClient(coach, settings.discord_dev_guild,
+                                  guild_ready_timeout=guild_ready_timeout)
+        self._runner: asyncio.Task[None] | None = None
+        self._previous: tuple[str, yarl.URL] | None = None
+
+    async def start(self) -> None:
+        """Point discord.py at the configured endpoints, log in, sync, connect, wait for ready."""
+        self._previous = _point_at(self.settings.discord_api_url,
+                                   self.settings.discord_gateway_url or DISCORD_GATEWAY)
+        runner = self._runner = asyncio.create_task(self.client.start(self._token),
+                                                    name="discord")
+        ready = asyncio.create_task(self.client.connected.wait())
+        try:
+            await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # shut down while connecting: leave nothing running
+            await self.stop()
+            raise
+        finally:
+            ready.cancel()
+        if not self.client.connected.is_set():
+            self._runner = None
+            await self._close()
+            runner.result()  # raises what stopped the client (a bad token, say)
+            raise RuntimeError("the Discord client stopped before it was ready")
+
+    def notifier(self) -> DiscordNotifier:
+        """Sends queued messages (reminders, challenge posts) with this client."""
+        return DiscordNotifier(self.client)
+
+    async def stop(self) -> None:
+        """Disconnect, close the HTTP session, and wait for the client task to end."""
+        runner, self._runner = self._runner, None
+        await self._close()
+        if runner is None:
+            return
+        done, _ = await asyncio.wait({runner}, timeout=STOP_TIMEOUT)
+        if not done:
+            runner.cancel()
+        elif not runner.cancelled() and runner.exception() is not None:
+            log.warning("discord: the client ended with %r", runner.exception())
+
+    async def _close(self) -> None:
+        await self.client.close()
+        if self._previous is not None:
+            _point_at(*self._previous)
+            self._previous = None
+
+
+def _point_at(api_url: str | yarl.URL, gateway_url: str | yarl.URL) -> tuple[str, yarl.URL]:
+    """Set discord.py's process-wide REST and gateway endpoints; returns the previous ones."""
+    previous = (discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    discord.http.Route.BASE = str(api_url).rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(gateway_url))
+    return previous
