@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
@@ -103,6 +104,13 @@ async def running(
 
 
 async def run_platforms(settings: Settings, coach: Coach) -> None:
-    """Telegram and/or Discord on one event loop, sharing one coach, until cancelled."""
+    """Telegram and/or Discord on one event loop, sharing one coach, until SIGTERM or SIGINT,
+    which stop everything gracefully."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(stop_signal, stop.set)
     async with running(coach, platform_services(settings, coach)):
-        await asyncio.Event().wait()
+        log.info("running; stop with SIGTERM or Ctrl-C")
+        await stop.wait()
+    log.info("stopped")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import getpass
 import logging
 import sys
@@ -44,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = app.database_url(settings, args.db)
     engine = app.open_database(url)
     if args.command == "db":
+        engine.dispose()
         print("database is at the newest schema")
         return 0
     coach = app.build_coach(engine)
@@ -52,8 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             user = getattr(args, "user", None) or _login_name()
             asyncio.run(app.run_console(coach, user, settings.output_dir))
         else:
-            with contextlib.suppress(KeyboardInterrupt):
-                asyncio.run(app.run_platforms(settings, coach))
+            asyncio.run(app.run_platforms(settings, coach))
     except KeyboardInterrupt:
         print(file=sys.stderr)
     finally:
