@@ -52,6 +52,8 @@ def screen_buttons() -> tuple[Button, ...]:
 
 def streak_line(view: StreakView) -> str:
     """One line for the streak, inviting today's walk when it is still open."""
+    if view.current == 0:
+        return texts.STREAK_LINE_START
     template = texts.STREAK_LINE if view.walked_today else texts.STREAK_LINE_OPEN
     return template.format(current=view.current, days=texts.plural_days(view.current))
 

@@ -49,6 +49,7 @@ LOGGED_ALREADY = "Already recorded: that message was logged once, and once is en
 LOG_RESUMED = "Welcome back: your pause has ended."
 STREAK_LINE = "Streak: {current} {days}."
 STREAK_LINE_OPEN = "Streak: {current} {days}; walk today to keep it going."
+STREAK_LINE_START = "No streak running yet: one walk today starts it."
 WEEK_LINE = "This week: {minutes} of {goal} min ({percent}%)."
 WEEK_DONE = "This week: {minutes} of {goal} min. Weekly goal reached!"
 TIP_LINE = "Tip: {tip}"
