@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from datetime import UTC
 
@@ -40,6 +41,6 @@ def build_scheduler(
     scheduler.add_job(
         plan, IntervalTrigger(seconds=tick, timezone=UTC), args=(coach, platforms, dispatchers),
         id=PLAN_JOB, replace_existing=True, coalesce=True, max_instances=1,
-        misfire_grace_time=int(tick),
+        misfire_grace_time=max(1, math.ceil(tick)),
     )
     return scheduler

@@ -6,25 +6,28 @@ All wiring is in `service.py`; every failure ends in `on_error`, the one error h
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import ChatMember, Update
+from telegram import Chat, ChatMember, Update
 from telegram import Message as TelegramMessage
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
 
 from bot.telegram import render
 from bot.telegram.identity import message_of, user_ref
 from core import texts
 from core.coach import Coach
-from core.commands import ADMIN_COMMANDS
+from core.commands import ADMIN_COMMANDS, COMMANDS
 from core.errors import CoachError
 from core.replies import Reply
 
 log = logging.getLogger(__name__)
 SEEN_UPDATES = 10_000
 ADMIN_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR})
+COMMAND = re.compile(r"^/(?P<name>[^\s@]+)(?:@(?P<mention>\S*))?")
+COMMAND_NAMES = frozenset(c.name for c in COMMANDS)
 # Buttons that act once: after a press their keyboard is taken away.
 ONE_SHOT_ACTIONS = ("undo:", "forget:", "screen:")
 
@@ -69,44 +72,65 @@ async def drop_repeats(update: object, context: CoachContext) -> None:
 
 
 async def command(update: Update, context: CoachContext) -> None:
-    """Any /command (also /command@BotName in groups): the coach reads it whole."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    name = message.text[1:].split(maxsplit=1)[0].split("@")[0].lower()
+    """Any /command: the coach reads it whole. In groups, only commands for this bot: ours
+    with no @mention, or any addressed @ThisBot."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and message.text is not None and chat is not None
+    match = COMMAND.match(message.text)
+    if match is None:
+        return
+    name, mention = match["name"].lower(), match["mention"]
+    if chat.type != Chat.PRIVATE:
+        if mention is not None and mention.lower() != (context.bot.username or "").lower():
+            return
+        if mention is None and name not in COMMAND_NAMES:
+            return
     is_admin = name in ADMIN_COMMANDS and await _is_admin(update, context)
     reply = await context.coach.handle(message_of(update, is_admin=is_admin))
-    await render.send(message, reply)
+    await render.send(context.bot, update, reply)
 
 
 async def text(update: Update, context: CoachContext) -> None:
-    """A plain message in a private chat: an answer, or a walk in a sentence."""
-    message = update.effective_message
-    assert message is not None
-    await render.send(message, await context.coach.handle(message_of(update)))
+    """A plain message (or a caption) in a private chat: an answer, or a walk in a sentence."""
+    await render.send(context.bot, update, await context.coach.handle(message_of(update)))
 
 
 async def button(update: Update, context: CoachContext) -> None:
     """A press on an inline button: always answered, one-shot keyboards removed."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    reply = await context.coach.press(message_of(update), query.data)
-    message = query.message
-    if not isinstance(message, TelegramMessage):  # too old for Telegram to show us
+    assert query is not None
+    try:
+        await query.answer()
+    except BadRequest as error:  # too old to answer (e.g. pressed before a restart): act anyway
+        log.info("callback query not answered: %s", error.message)
+    if query.data is None:
         return
-    if query.data.startswith(ONE_SHOT_ACTIONS):
+    reply = await context.coach.press(message_of(update), query.data)
+    if query.data.startswith(ONE_SHOT_ACTIONS) and isinstance(query.message, TelegramMessage):
         try:
             await query.edit_message_reply_markup(None)
-        except BadRequest as error:  # already edited by an earlier press
+        except BadRequest as error:  # already edited by an earlier press, or too old
             log.info("keyboard not removed: %s", error.message)
-    await render.send(message, reply)
+    await render.send(context.bot, update, reply)
+
+
+async def membership(update: Update, context: CoachContext) -> None:
+    """The bot's own membership changed: a user who blocks it in private is unreachable now,
+    not only after the next message to them fails."""
+    change = update.my_chat_member
+    assert change is not None
+    if change.chat.type == Chat.PRIVATE and change.new_chat_member.status == ChatMember.BANNED:
+        await context.coach.mark_unreachable(user_ref(change.from_user))
+        log.info("user %s blocked the bot", change.from_user.id)
 
 
 async def _is_admin(update: Update, context: CoachContext) -> bool:
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if chat.type == chat.PRIVATE:
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    assert chat is not None and user is not None and message is not None
+    if chat.type == Chat.PRIVATE:
         return False
+    if message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True  # an anonymous admin writes as the group itself
     member = await context.bot.get_chat_member(chat.id, user.id)
     return member.status in ADMIN_STATUSES
 
@@ -118,19 +142,21 @@ async def on_error(update: object, context: CoachContext) -> None:
     if not isinstance(update, Update):
         log.error("error outside an update", exc_info=error)
         return
-    if isinstance(error, Forbidden):
-        if update.effective_user is not None:
-            await context.coach.mark_unreachable(user_ref(update.effective_user))
-        log.info("user %s has blocked the bot", getattr(update.effective_user, "id", "?"))
+    chat, user = update.effective_chat, update.effective_user
+    if isinstance(error, Forbidden):  # blocked by the user, or removed from the group
+        if chat is not None and chat.type == Chat.PRIVATE and user is not None:
+            await context.coach.mark_unreachable(user_ref(user))
+        log.info("not allowed to write to chat %s: %s", getattr(chat, "id", "?"), error.message)
+        return
+    if isinstance(error, RetryAfter):  # flood control outlasted the retries: so would an apology
+        log.warning("update %s not answered: %s", update.update_id, error.message)
         return
     if isinstance(error, CoachError):
         reply = Reply(str(error))
     else:
         log.error("update %s failed", update.update_id, exc_info=error)
         reply = Reply(texts.APOLOGY)
-    message = update.effective_message
-    if message is not None:
-        try:
-            await render.send(message, reply)
-        except Exception:
-            log.exception("could not send the error reply for update %s", update.update_id)
+    try:
+        await render.send(context.bot, update, reply)
+    except Exception:
+        log.exception("could not send the error reply for update %s", update.update_id)

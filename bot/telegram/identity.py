@@ -27,6 +27,6 @@ def message_of(update: Update, *, is_admin: bool = False) -> Message:
     if update.callback_query is not None:
         key = f"telegram:callback:{update.callback_query.id}"
     elif update.effective_message is not None:
-        text = update.effective_message.text or ""
+        text = update.effective_message.text or update.effective_message.caption or ""
         key = f"telegram:{chat.id}:{update.effective_message.message_id}"
     return Message(user_ref(user), chat_ref(chat), text, key=key, is_admin=is_admin)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
+from datetime import timedelta
+
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.telegram import render
 from core.delivery import Outgoing, RetryLater, Undeliverable
 from core.identity import Platform
 
 NETWORK_RETRY_SECONDS = 30.0
-GONE = ("chat not found", "user is deactivated", "bot was kicked", "not enough rights")
+GONE = ("chat not found", "user is deactivated", "bot was kicked", "not enough rights",
+        "have no rights to send", "chat_write_forbidden")
 
 
 class TelegramNotifier:
@@ -22,18 +27,18 @@ class TelegramNotifier:
         self.bot = bot
 
     async def deliver(self, outgoing: Outgoing) -> None:
-        """Send, translating Telegram's refusals into the queue's outcomes."""
-        reply = outgoing.reply
-        texts = render.messages(reply)
+        """Send, translating Telegram's refusals into the queue's outcomes. (Flood control and
+        brief network failures were already waited out and retried by the rate limiter.)"""
         try:
-            for n, text in enumerate(texts):
-                markup = render.keyboard(reply) if n == len(texts) - 1 else None
-                await self.bot.send_message(int(outgoing.recipient), text,
-                                            parse_mode=render.PARSE_MODE, reply_markup=markup)
+            try:
+                await render.deliver(self.bot, render.Target(chat_id(outgoing.recipient)),
+                                     outgoing.reply)
+            except ChatMigrated as moved:  # the group became a supergroup with a new id
+                await render.deliver(self.bot, render.Target(moved.new_chat_id), outgoing.reply)
         except Forbidden as error:
             raise Undeliverable(error.message) from error
         except RetryAfter as error:
-            raise RetryLater(_seconds(error.retry_after), error.message) from error
+            raise RetryLater(retry_seconds(error), error.message) from error
         except BadRequest as error:
             if any(reason in error.message.lower() for reason in GONE):
                 raise Undeliverable(error.message) from error
@@ -42,6 +47,17 @@ class TelegramNotifier:
             raise RetryLater(NETWORK_RETRY_SECONDS, error.message) from error
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+def chat_id(recipient: str) -> int | str:
+    """A queued recipient as Telegram takes it: a chat id, or a channel's @username."""
+    try:
+        return int(recipient)
+    except ValueError:
+        return recipient
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked to wait (an int today, a timedelta in PTB's next major)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

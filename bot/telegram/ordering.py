@@ -9,12 +9,19 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+# PTB's own semaphore is taken before an update waits for its chat's turn, so a burst from one
+# chat could fill every slot and stall the others. It is set high; the real limit is applied
+# once an update's turn has come.
+QUEUED_LIMIT = 100_000
+
 
 class PerChatOrder(BaseUpdateProcessor):
-    """At most `max_concurrent_updates` at once, never two of the same chat at the same time."""
+    """At most `running` updates at once, never two of the same chat at the same time."""
 
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, running: int) -> None:
+        super().__init__(QUEUED_LIMIT)
+        self.running = running
+        self._slots = asyncio.Semaphore(running)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -22,12 +29,14 @@ class PerChatOrder(BaseUpdateProcessor):
         """Run the update once no earlier update of its chat is still running."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
+        # Updates reach this point in the order they arrived; the lock queues them fairly.
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             self._waiting[chat.id] -= 1

@@ -1,49 +1,117 @@
-"""From the core's Reply to Telegram messages: HTML-escaped, split to fit, with inline keyboards."""
+"""From the core's Reply to Telegram messages: HTML-escaped, split to fit, with inline keyboards.
+
+One path sends every reply, whether it answers an update or comes from the delivery queue.
+"""
 
 from __future__ import annotations
 
 import html
+import logging
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
-from telegram.constants import MessageLimit, ParseMode
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit, ParseMode
 
 from core.replies import Reply
 
+log = logging.getLogger(__name__)
 PARSE_MODE = ParseMode.HTML
-TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after entities are parsed
+# Telegram counts these limits after the markup is parsed, in UTF-16 code units (an emoji
+# outside the Basic Multilingual Plane counts twice); counting that way is never too long.
+TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
+CALLBACK_DATA_LIMIT = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a reply goes: a chat (an id, or a public channel's @username), the forum topic it
+    belongs in, the message it answers."""
+
+    chat_id: int | str
+    thread: int | None = None
+    quote: int | None = None
+
+
+def target(update: Update) -> Target | None:
+    """Where the answer to `update` goes; in groups it quotes the command it answers, so
+    everyone sees whom it is for. None when the update has no chat."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    message = update.effective_message
+    thread = message.message_thread_id if message is not None and message.is_topic_message \
+        else None
+    quote = None
+    if update.message is not None and chat.type != ChatType.PRIVATE:
+        quote = update.message.message_id
+    return Target(chat.id, thread, quote)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """The reply's buttons as an inline keyboard (callback data is the button's action)."""
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.action) for b in row]
-         for row in reply.button_rows]
-    )
+    rows = [[InlineKeyboardButton(b.label, callback_data=b.action) for b in row
+             if _fits(b.action)] for row in reply.button_rows]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _fits(action: str) -> bool:
+    if 1 <= len(action.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
+        return True
+    log.error("button action %r does not fit Telegram's callback data; left out", action[:80])
+    return False
+
+
+def units(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(line: str, limit: int) -> tuple[str, str]:
+    """The longest head of `line` within `limit`, ending at a space when there is one."""
+    size = 0
+    for end, char in enumerate(line):
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > limit:
+            space = line.rfind(" ", 0, end + 1)
+            if space > 0:
+                return line[:space], line[space + 1:]
+            return line[:end], line[end:]
+    return line, ""
 
 
 def chunks(text: str, limit: int) -> list[str]:
-    """Plain text cut at line ends (or hard, for one very long line) into pieces within limit."""
+    """Plain text cut at line ends (or at a space, or hard, for one very long line) into pieces
+    within limit; pieces Telegram would find empty are left out."""
+    if len(text) * 2 <= limit or units(text) <= limit:
+        return [text] if text.strip() else []
     pieces: list[str] = []
-    current = ""
+    current, size = "", 0
     for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
+        length = units(line)
+        while length > limit:
             pieces.append(current)
-            current = line
+            head, line = _cut(line, limit)
+            pieces.append(head)
+            current, size, length = "", 0, units(line)
+        if not current:
+            current, size = line, length
+        elif size + 1 + length <= limit:
+            current, size = f"{current}\n{line}", size + 1 + length
         else:
-            current = candidate
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
+            pieces.append(current)
+            current, size = line, length
+    pieces.append(current)
+    return [piece for piece in pieces if piece.strip()]
 
 
 def as_html(text: str, title: str = "") -> str:
@@ -54,30 +122,52 @@ def as_html(text: str, title: str = "") -> str:
 
 def messages(reply: Reply, limit: int = TEXT_LIMIT) -> list[str]:
     """The reply as HTML texts, each within Telegram's limit once parsed."""
-    room = limit - (len(reply.title) + 1 if reply.title else 0)
-    parts = chunks(reply.text, room)
+    room = limit - (units(reply.title) + 1 if reply.title else 0)
+    parts = chunks(reply.text, room) or ([""] if reply.title else [])
     return [as_html(part, reply.title if n == 0 else "") for n, part in enumerate(parts)]
 
 
-async def send(message: Message, reply: Reply) -> None:
-    """Answer `message` in its chat: text (split if long), photo with caption, then documents."""
-    chat = message.chat
+def caption_and_rest(reply: Reply) -> tuple[str, list[str]]:
+    """For a reply with an image: the caption (HTML) and any texts that follow it."""
+    room = CAPTION_LIMIT - (units(reply.title) + 1 if reply.title else 0)
+    parts = chunks(reply.text, room)
+    caption = as_html(parts[0] if parts else "", reply.title)
+    rest = "\n".join(parts[1:])
+    return caption, messages(Reply(rest)) if rest else []
+
+
+async def deliver(bot: Bot, to: Target, reply: Reply) -> list[Message]:
+    """Send `reply` to a chat: the image with its caption or the text (split if long), then the
+    documents. The keyboard goes under the last message that can carry it."""
     markup = keyboard(reply)
-    thread = message.message_thread_id if message.is_topic_message else None
+    quote = ReplyParameters(to.quote, allow_sending_without_reply=True) if to.quote else None
+    sent: list[Message] = []
     if reply.image is not None:
-        caption, *rest = chunks(reply.text, CAPTION_LIMIT)
+        caption, texts = caption_and_rest(reply)
         photo = InputFile(reply.image.data, filename=reply.image.filename)
-        await chat.send_photo(photo, caption=as_html(caption), parse_mode=PARSE_MODE,
-                              reply_markup=markup if not rest else None,
-                              message_thread_id=thread)
-        texts = [as_html(part) for part in rest]
+        sent.append(await bot.send_photo(
+            to.chat_id, photo, caption=caption or None, parse_mode=PARSE_MODE,
+            reply_markup=markup if not texts else None, message_thread_id=to.thread,
+            reply_parameters=quote))
+        quote = None
     else:
         texts = messages(reply)
     for n, text in enumerate(texts):
-        last = n == len(texts) - 1
-        await chat.send_message(text, parse_mode=PARSE_MODE,
-                                reply_markup=markup if last else None,
-                                message_thread_id=thread)
+        sent.append(await bot.send_message(
+            to.chat_id, text, parse_mode=PARSE_MODE,
+            reply_markup=markup if n == len(texts) - 1 else None, message_thread_id=to.thread,
+            reply_parameters=quote))
+        quote = None
     for attachment in reply.files:
         document = InputFile(attachment.data, filename=attachment.filename)
-        await chat.send_document(document, message_thread_id=thread)
+        sent.append(await bot.send_document(to.chat_id, document, message_thread_id=to.thread,
+                                            reply_parameters=quote))
+        quote = None
+    return sent
+
+
+async def send(bot: Bot, update: Update, reply: Reply) -> None:
+    """Answer `update` in its chat."""
+    to = target(update)
+    if to is not None:
+        await deliver(bot, to, reply)

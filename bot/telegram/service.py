@@ -4,91 +4,140 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import cast
+from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeDefault,
+    Update,
+)
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
+from bot.logs import RedactSecrets
 from bot.settings import Settings
 from bot.telegram import handlers
 from bot.telegram.handlers import BotData, CoachApplication, CoachContext
+from bot.telegram.limits import PatientLimiter
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.ordering import PerChatOrder
 from core.coach import Coach
-from core.commands import COMMANDS
+from core.commands import COMMANDS, Command
 
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-CONCURRENT_UPDATES = 32
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+# Updates handled at once, one per chat at most (bench/telegram.py). Sequential is ~15% faster at
+# saturation, because the coach's worker thread and the event loop then never compete for the
+# GIL; 32 is 40-70% slower. Both are many times Telegram's 30 messages a second, though, and a few
+# slots keep a group held back by its 20-a-minute limit from holding up every other chat.
+CONCURRENT_UPDATES = 4
 SEND_RETRIES = 3
+# Loggers that write Telegram URLs, which hold the token: httpx every request at INFO, the bot
+# its base URLs at DEBUG. Their records are cleaned before any handler sees them.
+URL_LOGGERS = ("httpx", "telegram.Bot", "telegram.ext.ExtBot")
 
 
-def build_application(settings: Settings, token: str, coach: Coach) -> CoachApplication:
-    """The python-telegram-bot Application with every handler wired."""
+def build_application(settings: Settings, token: str, coach: Coach, *,
+                      rate_limited: bool = True,
+                      concurrent_updates: int = CONCURRENT_UPDATES) -> CoachApplication:
+    """The python-telegram-bot Application with every handler wired. (`rate_limited=False` is
+    for benchmarks only: Telegram's flood control is then the caller's business.)"""
     context_types = ContextTypes(context=CoachContext, bot_data=BotData)
-    application: CoachApplication = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_files_url())
         .context_types(context_types)
-        # About 30 messages/s overall and 20 per minute per group; RetryAfter is waited out.
-        .rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES))
-        .concurrent_updates(PerChatOrder(CONCURRENT_UPDATES))
         .connect_timeout(10).read_timeout(15).write_timeout(30)
         .get_updates_read_timeout(42)
-        .job_queue(None)
-        .post_init(_registered)
-        .build()
+        .job_queue(None)  # APScheduler is the one scheduler
     )
+    if concurrent_updates > 1:
+        builder = builder.concurrent_updates(PerChatOrder(concurrent_updates))
+    application: CoachApplication
+    if rate_limited:
+        # About 30 messages/s overall and 20 per minute per group; RetryAfter is waited out, and
+        # requests that failed on the way are tried again.
+        application = builder.rate_limiter(PatientLimiter(max_retries=SEND_RETRIES)).build()
+    else:
+        application = cast(CoachApplication, builder.build())
     application.bot_data.coach = coach
     application.add_handler(TypeHandler(Update, handlers.drop_repeats), group=-1)
-    names = [c.name for c in COMMANDS]
-    application.add_handler(CommandHandler(names, handlers.command))
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.command))
     application.add_handler(MessageHandler(
-        filters.COMMAND & (filters.ChatType.PRIVATE | filters.Regex(r"^/\w+@")),
-        handlers.command))
-    application.add_handler(MessageHandler(
-        filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.text))
+        filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+        handlers.text))
     application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(ChatMemberHandler(handlers.membership,
+                                              ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(handlers.on_error)
     return application
 
 
-async def _registered(application: Application) -> None:  # type: ignore[type-arg]
-    """At start: the command list users see in Telegram's menu."""
-    commands = [BotCommand(c.name, c.summary) for c in COMMANDS]
-    await application.bot.set_my_commands(commands)
+def menus() -> list[tuple[BotCommandScope, list[Command]]]:
+    """The command menu per audience: personal commands in private chats, all but the challenge
+    settings in groups, everything for group admins and wherever no narrower menu applies."""
+    personal = [c for c in COMMANDS if not c.in_groups_only]
+    group = [c for c in COMMANDS if not c.admin_only]
+    return [
+        (BotCommandScopeDefault(), list(COMMANDS)),
+        (BotCommandScopeAllPrivateChats(), personal),
+        (BotCommandScopeAllGroupChats(), group),
+        (BotCommandScopeAllChatAdministrators(), list(COMMANDS)),
+    ]
 
 
 class TelegramService:
     """Polling (the default) or a webhook when RETROWALK_TELEGRAM_WEBHOOK_URL is set."""
 
-    def __init__(self, settings: Settings, token: str, coach: Coach) -> None:
+    def __init__(self, settings: Settings, token: str, coach: Coach, *,
+                 rate_limited: bool = True, concurrent_updates: int = CONCURRENT_UPDATES) -> None:
         self.settings = settings
-        self.application = build_application(settings, token, coach)
+        self._redact = RedactSecrets([token])
+        for name in URL_LOGGERS:
+            logging.getLogger(name).addFilter(self._redact)
+        self.application = build_application(settings, token, coach, rate_limited=rate_limited,
+                                             concurrent_updates=concurrent_updates)
         secret = settings.telegram_webhook_secret
-        # The secret Telegram echoes on every webhook request; random unless one is configured.
+        # The secret Telegram echoes on every webhook request; random unless one is configured
+        # (configure one when several instances share the webhook).
         self.webhook_secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
 
     async def start(self) -> None:
         """Connect, register commands, and begin receiving updates."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         application, settings = self.application, self.settings
-        await application.initialize()
-        if application.post_init is not None:
-            await application.post_init(application)
+        try:
+            await application.initialize()
+        except InvalidToken:
+            # PTB's message quotes the rejected token; this one reaches logs and tracebacks.
+            raise InvalidToken("Telegram rejected the bot token (RETROWALK_TELEGRAM_TOKEN)") \
+                from None
+        await self._register_commands()
         updater = application.updater
         assert updater is not None
         if settings.telegram_webhook_url:
+            _check_path(settings.telegram_webhook_url, settings.telegram_webhook_path)
             await updater.start_webhook(
                 listen=settings.telegram_webhook_listen, port=settings.telegram_webhook_port,
                 url_path=settings.telegram_webhook_path, webhook_url=settings.telegram_webhook_url,
@@ -96,10 +145,19 @@ class TelegramService:
             log.info("telegram webhook listening on %s:%s", settings.telegram_webhook_listen,
                      settings.telegram_webhook_port)
         else:
-            await application.bot.delete_webhook()
-            await updater.start_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+            await updater.start_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1,
+                                        error_callback=_polling_failed)
             log.info("telegram polling as @%s", application.bot.username)
         await application.start()
+
+    async def _register_commands(self) -> None:
+        """The command menus users see in Telegram; a failure here is not worth not starting."""
+        for scope, commands in menus():
+            try:
+                await self.application.bot.set_my_commands(
+                    [BotCommand(c.name, c.summary) for c in commands], scope=scope)
+            except TelegramError as error:
+                log.warning("command menu for %s not set: %s", scope.type, error.message)
 
     def notifier(self) -> TelegramNotifier:
         """Sends queued messages with this bot."""
@@ -108,8 +166,25 @@ class TelegramService:
     async def stop(self) -> None:
         """Stop receiving, finish what is running, close connections."""
         application = self.application
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
+        try:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+            # After a failed initialize PTB's shutdown skips the bot, whose HTTP clients are open.
+            await application.bot.shutdown()
+        finally:
+            for name in URL_LOGGERS:
+                logging.getLogger(name).removeFilter(self._redact)
+
+
+def _polling_failed(error: TelegramError) -> None:
+    """getUpdates failed; the updater retries with growing pauses. One line, no traceback."""
+    log.warning("polling Telegram failed, retrying: %s", error.message)
+
+
+def _check_path(url: str, path: str) -> None:
+    if not urlsplit(url).path.rstrip("/").endswith("/" + path.strip("/")):
+        log.warning("the webhook URL's path does not end with /%s, where the bot listens; fine "
+                    "only behind a proxy that rewrites it", path.strip("/"))

@@ -323,7 +323,7 @@ def _html_attributes(text: str, i: int, tag: str, begin: int) -> tuple[dict[str,
 
 
 _AUTO = re.compile(
-    r"(?P<bot_command>(?<![\w/@])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/]))"
+    r"(?P<bot_command>(?<![\w/@<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/]))"
     r"|(?P<mention>(?<![\w@])@[A-Za-z0-9_]{3,32}(?!\w))"
     r"|(?P<hashtag>(?<![\w#])#\w*[^\W\d]\w*)"
     r"|(?P<url>(?<![\w@/.])(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'])"
