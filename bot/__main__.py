@@ -2,4 +2,6 @@
 
 from bot.cli import main
 
-raise SystemExit(main())
+# Guarded: the coach's worker process (spawned) imports this module again as __mp_main__.
+if __name__ == "__main__":
+    raise SystemExit(main())

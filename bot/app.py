@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 from bot.dispatch import IDLE_SECONDS, Dispatcher
 from bot.scheduler import TICK_SECONDS, build_scheduler
 from bot.settings import Settings
+from bot.worker import CoachProcess
 from core.clock import Clock, system_clock
-from core.coach import Coach
+from core.coach import Coach, CoachService
 from core.delivery import Notifier
 from core.persistence.engine import default_database_url, describe, make_engine
 from core.persistence.migrate import upgrade
@@ -43,7 +44,14 @@ def build_coach(engine: Engine, clock: Clock = system_clock) -> Coach:
     return Coach(UnitOfWorkFactory(engine), clock)
 
 
-async def run_console(coach: Coach, user: str, output_dir: Path) -> None:
+def coach_in_own_process(url: str, log_level: str) -> CoachService:
+    """The coach for the platforms: in a process of its own (bot/worker.py), started now."""
+    coach = CoachProcess(url, log_level=log_level)
+    coach.warm_up()
+    return coach
+
+
+async def run_console(coach: CoachService, user: str, output_dir: Path) -> None:
     """The terminal chat until end of input."""
     from bot.console.chat import ConsoleChat, run_chat
 
@@ -58,7 +66,7 @@ class PlatformService(Protocol):
     def notifier(self) -> Notifier: ...
 
 
-def platform_services(settings: Settings, coach: Coach) -> list[PlatformService]:
+def platform_services(settings: Settings, coach: CoachService) -> list[PlatformService]:
     """The adapters whose tokens are set."""
     services: list[PlatformService] = []
     telegram_token = settings.telegram_secret()
@@ -76,7 +84,7 @@ def platform_services(settings: Settings, coach: Coach) -> list[PlatformService]
 
 @contextlib.asynccontextmanager
 async def running(
-    coach: Coach, services: list[PlatformService], *, tick: float = TICK_SECONDS,
+    coach: CoachService, services: list[PlatformService], *, tick: float = TICK_SECONDS,
     idle: float = IDLE_SECONDS,
 ) -> AsyncIterator[list[Dispatcher]]:
     """Adapters started, a dispatcher per platform and the scheduler running; all stopped after,
@@ -103,7 +111,7 @@ async def running(
             await service.stop()
 
 
-async def run_platforms(settings: Settings, coach: Coach) -> None:
+async def run_platforms(settings: Settings, coach: CoachService) -> None:
     """Telegram and/or Discord on one event loop, sharing one coach, until SIGTERM or SIGINT,
     which stop everything gracefully."""
     stop = asyncio.Event()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bot import app, logs
 from bot.settings import Settings
+from core.coach import CoachService
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine.dispose()
         print("database is at the newest schema")
         return 0
-    coach = app.build_coach(engine)
+    if chatting:
+        coach: CoachService = app.build_coach(engine)
+    else:
+        engine.dispose()
+        coach = app.coach_in_own_process(url, settings.log_level)
     try:
         if chatting:
             user = getattr(args, "user", None) or _login_name()

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 
-from core.coach import Coach
+from core.coach import CoachService
 from core.delivery import Notifier, Outgoing, RetryLater, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,9 @@ def backoff(attempts: int) -> float:
 class Dispatcher:
     """Sends due messages for one platform and records what happened to each."""
 
-    def __init__(self, coach: Coach, notifier: Notifier, *, idle: float = IDLE_SECONDS) -> None:
+    def __init__(
+        self, coach: CoachService, notifier: Notifier, *, idle: float = IDLE_SECONDS
+    ) -> None:
         self.coach = coach
         self.notifier = notifier
         self.idle = idle

@@ -11,14 +11,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.dispatch import Dispatcher
-from core.coach import Coach
+from core.coach import CoachService
 
 log = logging.getLogger(__name__)
 PLAN_JOB = "plan-deliveries"
 TICK_SECONDS = 30.0
 
 
-async def plan(coach: Coach, platforms: list[str], dispatchers: Sequence[Dispatcher]) -> None:
+async def plan(
+    coach: CoachService, platforms: list[str], dispatchers: Sequence[Dispatcher]
+) -> None:
     """The job: queue whatever is due (idempotently) and wake the senders."""
     try:
         queued = await coach.plan_deliveries(platforms)
@@ -32,7 +34,7 @@ async def plan(coach: Coach, platforms: list[str], dispatchers: Sequence[Dispatc
 
 
 def build_scheduler(
-    coach: Coach, dispatchers: Sequence[Dispatcher], *, tick: float = TICK_SECONDS
+    coach: CoachService, dispatchers: Sequence[Dispatcher], *, tick: float = TICK_SECONDS
 ) -> AsyncIOScheduler:
     """One scheduler, one deterministic job; running it twice or restarting never doubles a
     message because deliveries are unique per (kind, recipient, occurrence)."""

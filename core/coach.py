@@ -1,8 +1,5 @@
-"""The facade every adapter calls: one funnel for text, one for commands, one for buttons.
-
-The core's storage is synchronous; the coach runs each request on its own worker thread so
-adapters on an event loop never block, and SQLite sees one writer at a time.
-"""
+"""The facade every adapter calls: one funnel for text, one for commands, one for buttons, and
+the calls of the delivery queue."""
 
 from __future__ import annotations
 
@@ -12,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from core import answers, handlers, texts
 from core.clock import Clock, system_clock
@@ -44,8 +41,63 @@ class LogFields:
     note: str = ""
 
 
-class Coach:
-    """Platform-neutral coaching: takes a message, returns a reply or raises CoachError."""
+class CoachService:
+    """The coach as adapters call it: every call async, every answer a Reply or a CoachError.
+
+    Each method names the synchronous `Coach` method that does the work; `_run` decides where
+    that work runs (a worker thread here, or a process of its own: see bot/worker.py)."""
+
+    async def _run(self, name: str, *args: Any) -> Any:
+        raise NotImplementedError
+
+    async def handle(self, message: Message) -> Reply:
+        """Anything typed: a /command, an answer to a question, or a sentence about a walk."""
+        return cast(Reply, await self._run("handle_now", message))
+
+    async def command(self, message: Message, name: str, args: str = "") -> Reply:
+        """A command whose name and arguments the platform already split out."""
+        return cast(Reply, await self._run("command_now", message, name, args))
+
+    async def log(self, message: Message, fields: LogFields) -> Reply:
+        """/log with typed options."""
+        return cast(Reply, await self._run("log_now", message, fields))
+
+    async def press(self, message: Message, action: str) -> Reply:
+        """A button pressed under an earlier reply."""
+        return cast(Reply, await self._run("press_now", message, action))
+
+    async def mark_unreachable(self, user: UserRef) -> None:
+        """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
+        await self._run("mark_unreachable_now", user)
+
+    async def plan_deliveries(self, platforms: list[str]) -> int:
+        """Queue the reminders and challenge posts due now (the scheduler's job)."""
+        return cast(int, await self._run("plan_deliveries_now", platforms))
+
+    async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
+        """Due messages for a platform's dispatcher, leased to it."""
+        return cast(list[Outgoing], await self._run("claim_now", platform, limit))
+
+    async def delivered(self, delivery_id: int) -> None:
+        """The platform accepted a queued message."""
+        await self._run("delivered_now", delivery_id)
+
+    async def retry_delivery(self, delivery_id: int, after: float, error: str) -> bool:
+        """Try a queued message again later; False once it has been given up."""
+        return cast(bool, await self._run("retry_delivery_now", delivery_id, after, error))
+
+    async def undeliverable(self, delivery_id: int, error: str) -> None:
+        """The platform refuses a queued message for good."""
+        await self._run("undeliverable_now", delivery_id, error)
+
+    def close(self) -> None:
+        """Finish pending work and release the worker."""
+
+
+class Coach(CoachService):
+    """Platform-neutral coaching on a database: each `*_now` method is one request in one unit
+    of work. The async methods run them on one worker thread, so an event loop never blocks and
+    SQLite sees one writer at a time."""
 
     def __init__(
         self, uows: UnitOfWorkFactory, clock: Clock = system_clock, *,
@@ -55,60 +107,15 @@ class Coach:
         self.clock = clock
         self._executor = executor or ThreadPoolExecutor(1, thread_name_prefix="coach")
 
-    async def _off_loop(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
-
-    async def handle(self, message: Message) -> Reply:
-        """Anything typed: a /command, an answer to a question, or a sentence about a walk."""
-        return await self._off_loop(lambda: self.handle_now(message))
-
-    async def command(self, message: Message, name: str, args: str = "") -> Reply:
-        """A command whose name and arguments the platform already split out."""
-        return await self._off_loop(lambda: self.command_now(message, name, args))
-
-    async def log(self, message: Message, fields: LogFields) -> Reply:
-        """/log with typed options."""
-        return await self._off_loop(lambda: self.log_now(message, fields))
-
-    async def press(self, message: Message, action: str) -> Reply:
-        """A button pressed under an earlier reply."""
-        return await self._off_loop(lambda: self.press_now(message, action))
-
-    async def mark_unreachable(self, user: UserRef) -> None:
-        """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
-        await self._off_loop(lambda: self._mark_unreachable_now(user))
-
-    async def plan_deliveries(self, platforms: list[str]) -> int:
-        """Queue the reminders and challenge posts due now (run by the scheduler each minute)."""
-        return await self._off_loop(lambda: self._write(
-            lambda uow, now: deliveries.plan_reminders(uow, now, platforms)
-            + deliveries.plan_challenge_posts(uow, now, platforms)))
-
-    async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
-        """Due messages for a platform's dispatcher, leased to it."""
-        return await self._off_loop(lambda: self._write(
-            lambda uow, now: deliveries.claim(uow, platform, now, limit)))
-
-    async def delivered(self, delivery_id: int) -> None:
-        """The platform accepted a queued message."""
-        await self._off_loop(lambda: self._write(
-            lambda uow, now: uow.deliveries.sent(delivery_id, now)))
-
-    async def retry_delivery(self, delivery_id: int, after: float, error: str) -> bool:
-        """Try a queued message again later; False once it has been given up."""
-        return await self._off_loop(lambda: self._write(
-            lambda uow, now: deliveries.retry(uow, delivery_id, now, after, error)))
-
-    async def undeliverable(self, delivery_id: int, error: str) -> None:
-        """The platform refuses a queued message for good."""
-        await self._off_loop(lambda: self._write(
-            lambda uow, now: deliveries.undeliverable(uow, delivery_id, now, error)))
+    async def _run(self, name: str, *args: Any) -> Any:
+        work = getattr(self, name)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
 
     def close(self) -> None:
         """Finish pending work and stop the worker thread."""
         self._executor.shutdown(wait=True)
 
-    # --- the same, on the caller's thread --------------------------------------------------
+    # --- the work, on the caller's thread ---------------------------------------------------
 
     def handle_now(self, message: Message) -> Reply:
         """`handle`, synchronously."""
@@ -143,8 +150,30 @@ class Coach:
         """`press`, synchronously."""
         return self._transact(message, lambda turn: _press(turn, action))
 
-    def _mark_unreachable_now(self, user: UserRef) -> None:
+    def mark_unreachable_now(self, user: UserRef) -> None:
+        """`mark_unreachable`, synchronously."""
         self._write(lambda uow, now: people.mark_unreachable(uow, user, now))
+
+    def plan_deliveries_now(self, platforms: list[str]) -> int:
+        """`plan_deliveries`, synchronously."""
+        return self._write(lambda uow, now: deliveries.plan_reminders(uow, now, platforms)
+                           + deliveries.plan_challenge_posts(uow, now, platforms))
+
+    def claim_now(self, platform: str, limit: int = 20) -> list[Outgoing]:
+        """`claim`, synchronously."""
+        return self._write(lambda uow, now: deliveries.claim(uow, platform, now, limit))
+
+    def delivered_now(self, delivery_id: int) -> None:
+        """`delivered`, synchronously."""
+        self._write(lambda uow, now: uow.deliveries.sent(delivery_id, now))
+
+    def retry_delivery_now(self, delivery_id: int, after: float, error: str) -> bool:
+        """`retry_delivery`, synchronously."""
+        return self._write(lambda uow, now: deliveries.retry(uow, delivery_id, now, after, error))
+
+    def undeliverable_now(self, delivery_id: int, error: str) -> None:
+        """`undeliverable`, synchronously."""
+        self._write(lambda uow, now: deliveries.undeliverable(uow, delivery_id, now, error))
 
     def _write(self, work: Callable[[UnitOfWork, datetime], T]) -> T:
         with self.uows() as uow:

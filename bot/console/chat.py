@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from core import texts
-from core.coach import Coach
+from core.coach import CoachService
 from core.errors import CoachError
 from core.handlers import Message
 from core.identity import Platform, UserRef, private_chat
@@ -28,7 +28,7 @@ class ConsoleChat:
     """One person chatting with the coach in a terminal."""
 
     def __init__(
-        self, coach: Coach, user_name: str, output_dir: Path,
+        self, coach: CoachService, user_name: str, output_dir: Path,
         out: TextIO = sys.stdout,
     ) -> None:
         self.coach = coach

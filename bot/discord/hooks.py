@@ -18,7 +18,7 @@ from discord import app_commands
 from bot.discord import render
 from bot.discord.identity import user_ref
 from core import texts
-from core.coach import Coach
+from core.coach import CoachService
 from core.errors import CoachError
 from core.replies import Reply
 
@@ -83,10 +83,10 @@ async def report(interaction: discord.Interaction[Any], error: BaseException) ->
         log.exception("could not send the error reply for interaction %s", interaction.id)
 
 
-def coach_of(interaction: discord.Interaction[Any]) -> Coach:
+def coach_of(interaction: discord.Interaction[Any]) -> CoachService:
     """The coach the client carries (set by the service)."""
     coach = getattr(interaction.client, "coach", None)
-    if not isinstance(coach, Coach):
+    if not isinstance(coach, CoachService):
         raise TypeError("the Discord client carries no coach")
     return coach
 

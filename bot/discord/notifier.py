@@ -10,7 +10,7 @@ import discord
 from bot.discord import render
 from bot.discord.hooks import CANNOT_MESSAGE_USER
 from bot.discord.views import view_for
-from core.coach import Coach
+from core.coach import CoachService
 from core.delivery import REMINDER, Outgoing, RetryLater, Undeliverable
 from core.identity import Platform, UserRef
 from core.replies import Reply
@@ -20,7 +20,9 @@ NETWORK_RETRY_SECONDS = 30.0
 CLOUDFLARE_RETRY_SECONDS = 60.0
 
 
-async def send_direct(client: discord.Client, coach: Coach, user_id: str, reply: Reply) -> bool:
+async def send_direct(
+    client: discord.Client, coach: CoachService, user_id: str, reply: Reply
+) -> bool:
     """DM a user; False (and the account marked unreachable) when they accept no DMs from us.
 
     Rate limits are waited out by discord.py; other failures raise."""

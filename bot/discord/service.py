@@ -15,7 +15,7 @@ from discord.gateway import DiscordWebSocket
 from bot.discord import commands, group, hooks, render, views
 from bot.discord.notifier import DiscordNotifier
 from bot.settings import Settings
-from core.coach import Coach
+from core.coach import CoachService
 from core.commands import COMMANDS
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def command_set() -> list[commands.AnyCommand]:
 class CoachClient(discord.Client):
     """discord.py's client with the coach at hand and the command tree wired."""
 
-    def __init__(self, coach: Coach, dev_guild: int | None, **options: Any) -> None:
+    def __init__(self, coach: CoachService, dev_guild: int | None, **options: Any) -> None:
         # The coach never joins a voice channel: a warning about missing voice libraries at
         # every start would only send readers of the log looking for a problem.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -68,7 +68,7 @@ class CoachClient(discord.Client):
 class DiscordService:
     """The bot as a task on the shared loop: start() returns once it is ready."""
 
-    def __init__(self, settings: Settings, token: str, coach: Coach, *,
+    def __init__(self, settings: Settings, token: str, coach: CoachService, *,
                  guild_ready_timeout: float = 2.0) -> None:
         self.settings = settings
         self._token = token

@@ -18,7 +18,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, E
 from bot.telegram import render
 from bot.telegram.identity import message_of, user_ref
 from core import texts
-from core.coach import Coach
+from core.coach import CoachService
 from core.commands import ADMIN_COMMANDS, COMMANDS
 from core.errors import CoachError
 from core.replies import Reply
@@ -37,7 +37,7 @@ class BotData:
     """What every handler shares: the coach (set when the application is built), and the update
     ids seen lately."""
 
-    coach: Coach = field(init=False)
+    coach: CoachService = field(init=False)
     seen: dict[int, None] = field(default_factory=dict)
 
     def first_sight(self, update_id: int) -> bool:
@@ -54,7 +54,7 @@ class CoachContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], 
     """The callback context, typed, with the coach at hand."""
 
     @property
-    def coach(self) -> Coach:
+    def coach(self) -> CoachService:
         """The shared coach."""
         return self.bot_data.coach
 

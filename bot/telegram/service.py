@@ -34,7 +34,7 @@ from bot.telegram.handlers import BotData, CoachApplication, CoachContext
 from bot.telegram.limits import PatientLimiter
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.ordering import PerChatOrder
-from core.coach import Coach
+from core.coach import CoachService
 from core.commands import COMMANDS, Command
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ SEND_RETRIES = 3
 URL_LOGGERS = ("httpx", "telegram.Bot", "telegram.ext.ExtBot")
 
 
-def build_application(settings: Settings, token: str, coach: Coach, *,
+def build_application(settings: Settings, token: str, coach: CoachService, *,
                       rate_limited: bool = True,
                       concurrent_updates: int = CONCURRENT_UPDATES) -> CoachApplication:
     """The python-telegram-bot Application with every handler wired. (`rate_limited=False` is
@@ -104,7 +104,7 @@ def menus() -> list[tuple[BotCommandScope, list[Command]]]:
 class TelegramService:
     """Polling (the default) or a webhook when RETROWALK_TELEGRAM_WEBHOOK_URL is set."""
 
-    def __init__(self, settings: Settings, token: str, coach: Coach, *,
+    def __init__(self, settings: Settings, token: str, coach: CoachService, *,
                  rate_limited: bool = True, concurrent_updates: int = CONCURRENT_UPDATES) -> None:
         self.settings = settings
         self._redact = RedactSecrets([token])
