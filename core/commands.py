@@ -10,6 +10,8 @@ GROUP_COMMANDS = frozenset(
     {"challenge", "join", "leave", "leaderboard", "challenge_time", "challenge_timezone",
      "challenge_goal", "challenge_channel"}
 )
+# Personal data: refused in groups with a pointer to the private chat.
+PRIVATE_COMMANDS = frozenset({"export", "forget"})
 ADMIN_COMMANDS = frozenset(
     {"challenge_time", "challenge_timezone", "challenge_goal", "challenge_channel"}
 )
@@ -28,6 +30,11 @@ class Command:
     def in_groups_only(self) -> bool:
         """Challenge commands live in groups and servers."""
         return self.name in GROUP_COMMANDS
+
+    @property
+    def in_private_only(self) -> bool:
+        """Exports and deletion happen in a private chat only."""
+        return self.name in PRIVATE_COMMANDS
 
     @property
     def admin_only(self) -> bool:

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Buttons that act once (undo a walk, answer a question): after a press platforms take them away.
+ONE_SHOT = frozenset({"undo", "forget", "screen"})
+
+
+def spent_when_pressed(action: str) -> bool:
+    """True for a button that should disappear once pressed."""
+    return action.partition(":")[0] in ONE_SHOT
+
 
 @dataclass(frozen=True)
 class Button:

@@ -16,7 +16,7 @@ import discord
 
 from bot.discord import hooks, render
 from bot.discord.identity import message_of
-from core.replies import Button, Reply
+from core.replies import Button, Reply, spent_when_pressed
 
 log = logging.getLogger(__name__)
 PREFIX = "rw:"
@@ -45,7 +45,6 @@ class CoachButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     """A button whose click the coach answers; subclasses give the template (this one matches
     nothing and is never registered)."""
 
-    one_shot: ClassVar[bool] = False
     public: ClassVar[bool] = False
     button_style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
 
@@ -84,13 +83,9 @@ class QuickLog(CoachButton, template=r"rw:log:(?P<minutes>\d+)"):
 class Undo(CoachButton, template=r"rw:undo:(?P<walk>\d+)"):
     """Remove the walk just logged."""
 
-    one_shot = True
-
 
 class Forget(CoachButton, template=r"rw:forget:(?P<answer>yes|no)"):
     """Confirm or cancel /forget."""
-
-    one_shot = True
 
     @classmethod
     def style_for(cls, action: str) -> discord.ButtonStyle:
@@ -101,7 +96,6 @@ class Forget(CoachButton, template=r"rw:forget:(?P<answer>yes|no)"):
 class Screen(CoachButton, template=r"rw:screen:(?P<answer>yes|no)"):
     """Answer the safety question."""
 
-    one_shot = True
     button_style = discord.ButtonStyle.primary
 
 
@@ -145,7 +139,7 @@ async def answer(interaction: discord.Interaction[Any], work: Awaitable[Reply], 
 async def press(interaction: discord.Interaction[Any], item: CoachButton) -> None:
     """The coach's answer to a click; a one-shot button first takes its buttons away."""
     coach, message = hooks.coach_of(interaction), message_of(interaction)
-    if item.one_shot and await _take_buttons_away(interaction):
+    if spent_when_pressed(item.action) and await _take_buttons_away(interaction):
         reply = await coach.press(message, item.action)
         await render.respond(interaction, reply, view_for(reply))
         return

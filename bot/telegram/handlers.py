@@ -21,15 +21,13 @@ from core import texts
 from core.coach import CoachService
 from core.commands import ADMIN_COMMANDS, COMMANDS
 from core.errors import CoachError
-from core.replies import Reply
+from core.replies import Reply, spent_when_pressed
 
 log = logging.getLogger(__name__)
 SEEN_UPDATES = 10_000
 ADMIN_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR})
 COMMAND = re.compile(r"^/(?P<name>[^\s@]+)(?:@(?P<mention>\S*))?")
 COMMAND_NAMES = frozenset(c.name for c in COMMANDS)
-# Buttons that act once: after a press their keyboard is taken away.
-ONE_SHOT_ACTIONS = ("undo:", "forget:", "screen:")
 
 
 @dataclass
@@ -106,7 +104,7 @@ async def button(update: Update, context: CoachContext) -> None:
     if query.data is None:
         return
     reply = await context.coach.press(message_of(update), query.data)
-    if query.data.startswith(ONE_SHOT_ACTIONS) and isinstance(query.message, TelegramMessage):
+    if spent_when_pressed(query.data) and isinstance(query.message, TelegramMessage):
         try:
             await query.edit_message_reply_markup(None)
         except BadRequest as error:  # already edited by an earlier press, or too old

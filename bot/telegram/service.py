@@ -89,15 +89,17 @@ def build_application(settings: Settings, token: str, coach: CoachService, *,
 
 
 def menus() -> list[tuple[BotCommandScope, list[Command]]]:
-    """The command menu per audience: personal commands in private chats, all but the challenge
-    settings in groups, everything for group admins and wherever no narrower menu applies."""
+    """The command menu per audience: personal commands in private chats; in groups all but the
+    private-only ones and, for members, the challenge settings; everything wherever no narrower
+    menu applies."""
     personal = [c for c in COMMANDS if not c.in_groups_only]
-    group = [c for c in COMMANDS if not c.admin_only]
+    admins = [c for c in COMMANDS if not c.in_private_only]
+    members = [c for c in admins if not c.admin_only]
     return [
         (BotCommandScopeDefault(), list(COMMANDS)),
         (BotCommandScopeAllPrivateChats(), personal),
-        (BotCommandScopeAllGroupChats(), group),
-        (BotCommandScopeAllChatAdministrators(), list(COMMANDS)),
+        (BotCommandScopeAllGroupChats(), members),
+        (BotCommandScopeAllChatAdministrators(), admins),
     ]
 
 

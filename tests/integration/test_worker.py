@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
-from bot.worker import CoachProcess
+from bot.worker import CoachProcess, WorkerDied
 from core.errors import BadInput, CoachError
 from core.handlers import Message
 from core.identity import Platform, UserRef, private_chat
@@ -51,9 +50,9 @@ async def test_a_killed_worker_fails_one_request_and_the_next_one_gets_a_new_wor
     worker: CoachProcess, db_path: Path
 ) -> None:
     await worker.handle(said("/log 5 min"))
-    for pid in list(worker._pool._processes):
-        os.kill(pid, signal.SIGKILL)
-    with pytest.raises(BrokenProcessPool):
+    assert worker._process is not None and worker._process.pid is not None
+    os.kill(worker._process.pid, signal.SIGKILL)
+    with pytest.raises(WorkerDied):
         await worker.handle(said("/log 6 min"))
     reply = await worker.handle(said("/log 7 min"))
     assert reply.text.startswith("Recorded: 7 min")
