@@ -131,7 +131,7 @@ def stats(result: Stats, week_minutes: int) -> Reply:
     title = texts.STATS_TITLE[result.period].format(start=result.start.isoformat())
     text = texts.STATS.format(
         title=title, minutes=totals.minutes, walks=totals.walks, active_days=totals.active_days,
-        met_minutes=f"{effort.met_minutes(totals.minutes):,}", kcal="", goal_line=goal_line)
+        met_minutes=f"{effort.met_minutes(totals.minutes):,}", goal_line=goal_line)
     return Reply(text + "\n" + texts.STATS_EFFORT_NOTE)
 
 

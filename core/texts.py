@@ -151,7 +151,7 @@ STATS = (
     "Minutes: {minutes}\n"
     "Walks: {walks}\n"
     "Active days: {active_days}\n"
-    "Effort: up to {met_minutes} MET-minutes{kcal}\n"
+    "Effort: up to {met_minutes} MET-minutes\n"
     "{goal_line}"
 )
 STATS_TITLE = {"week": "This week (from {start})", "month": "This month (from {start})",

@@ -11,12 +11,3 @@ def met_minutes(minutes: int) -> int:
     """MET-minutes at 3.5 mph; beginners walk slower, so this is an upper bound ('up to')."""
     return round(MET_BACKWARD_LEVEL * minutes)
 
-
-def kcal(minutes: int, weight_kg: float) -> int:
-    """kcal = MET x body mass (kg) x hours, again an upper bound at 3.5 mph."""
-    return round(MET_BACKWARD_LEVEL * weight_kg * minutes / 60)
-
-
-def backward_vs_forward() -> float:
-    """How much more backward walking costs than forward at the same speed (about 1.4x)."""
-    return MET_BACKWARD_LEVEL / MET_FORWARD_BRISK

@@ -25,7 +25,6 @@ class Who:
     person: Person
     account: Account
     today: date
-    new: bool = False
 
     @property
     def id(self) -> int:
@@ -61,7 +60,7 @@ def identify(uow: UnitOfWork, user: UserRef, now: datetime) -> Who:
                           external_id=user.external_id, display_name=user.display_name[:100],
                           created_at=now)
         uow.people.add(person, account)
-        return Who(person, account, today_for(person, now), new=True)
+        return Who(person, account, today_for(person, now))
     if who.account.unreachable_since is not None:
         who.account.unreachable_since = None
     if user.display_name and user.display_name[:100] != who.account.display_name:
