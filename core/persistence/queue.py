@@ -61,6 +61,11 @@ class Claimed:
     attempts: int
 
 
+def _claimed(row: Any) -> Claimed:
+    return Claimed(row.id, row.kind, row.platform, row.recipient, row.person_id, row.payload,
+                   row.attempts)
+
+
 class Deliveries(Repository):
     """Queued messages."""
 
@@ -85,16 +90,13 @@ class Deliveries(Repository):
                     attempts=DELIVERIES.c.attempts + 1))
         rows = self.connection.execute(
             select(DELIVERIES).where(DELIVERIES.c.id.in_(ids)).order_by(DELIVERIES.c.id))
-        return [Claimed(r.id, r.kind, r.platform, r.recipient, r.person_id, r.payload, r.attempts)
-                for r in rows]
+        return [_claimed(row) for row in rows]
 
     def get(self, delivery_id: int) -> Claimed | None:
         """One delivery by id."""
         r = self.connection.execute(
             select(DELIVERIES).where(DELIVERIES.c.id == delivery_id)).first()
-        if r is None:
-            return None
-        return Claimed(r.id, r.kind, r.platform, r.recipient, r.person_id, r.payload, r.attempts)
+        return _claimed(r) if r is not None else None
 
     def sent(self, delivery_id: int, now: datetime) -> None:
         """The platform accepted it."""
