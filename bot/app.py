@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,9 +16,9 @@ from sqlalchemy import Engine
 from bot.dispatch import IDLE_SECONDS, Dispatcher
 from bot.scheduler import TICK_SECONDS, build_scheduler
 from bot.settings import Settings
-from bot.worker import CoachProcess
+from core.api import CoachAPI
 from core.clock import Clock, system_clock
-from core.coach import Coach, CoachService
+from core.coach import AsyncCoach, Coach
 from core.delivery import Notifier
 from core.persistence.engine import default_database_url, describe, make_engine
 from core.persistence.migrate import upgrade
@@ -39,19 +40,12 @@ def open_database(url: str) -> Engine:
     return engine
 
 
-def build_coach(engine: Engine, clock: Clock = system_clock) -> Coach:
-    """The coach on a database."""
-    return Coach(UnitOfWorkFactory(engine), clock)
+def build_coach(engine: Engine, clock: Clock = system_clock) -> AsyncCoach:
+    """The coach on a database, as adapters call it: on one worker thread of this process."""
+    return AsyncCoach(Coach(UnitOfWorkFactory(engine), clock))
 
 
-def coach_in_own_process(url: str, log_level: str) -> CoachService:
-    """The coach for the platforms: in a process of its own (bot/worker.py), started now."""
-    coach = CoachProcess(url, log_level=log_level)
-    coach.warm_up()
-    return coach
-
-
-async def run_console(coach: CoachService, user: str, output_dir: Path) -> None:
+async def run_console(coach: CoachAPI, user: str, output_dir: Path) -> None:
     """The terminal chat until end of input."""
     from bot.console.chat import ConsoleChat, run_chat
 
@@ -66,12 +60,17 @@ class PlatformService(Protocol):
     def notifier(self) -> Notifier: ...
 
 
-def platform_services(settings: Settings, coach: CoachService) -> list[PlatformService]:
+def platform_services(settings: Settings, coach: CoachAPI) -> list[PlatformService]:
     """The adapters whose tokens are set."""
     services: list[PlatformService] = []
     telegram_token = settings.telegram_secret()
     discord_token = settings.discord_secret()
     if telegram_token:
+        # python-telegram-bot 22 warns each time it builds a RetryAfter unless its next major's
+        # time periods (timedelta, not int) are opted into, and an environment variable is its
+        # only switch. Set for this process, which serves the bot until it exits, and never
+        # undone; the adapter reads retry_after in either form (bot/telegram/notifier.py).
+        os.environ.setdefault("PTB_TIMEDELTA", "true")
         from bot.telegram.service import TelegramService
 
         services.append(TelegramService(settings, telegram_token, coach))
@@ -84,7 +83,7 @@ def platform_services(settings: Settings, coach: CoachService) -> list[PlatformS
 
 @contextlib.asynccontextmanager
 async def running(
-    coach: CoachService, services: list[PlatformService], *, tick: float = TICK_SECONDS,
+    coach: CoachAPI, services: list[PlatformService], *, tick: float = TICK_SECONDS,
     idle: float = IDLE_SECONDS,
 ) -> AsyncIterator[list[Dispatcher]]:
     """Adapters started, a dispatcher per platform and the scheduler running; all stopped after,
@@ -111,7 +110,7 @@ async def running(
             await service.stop()
 
 
-async def run_platforms(settings: Settings, coach: CoachService) -> None:
+async def run_platforms(settings: Settings, coach: CoachAPI) -> None:
     """Telegram and/or Discord on one event loop, sharing one coach, until SIGTERM or SIGINT,
     which stop everything gracefully."""
     stop = asyncio.Event()

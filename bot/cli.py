@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from bot import app, logs
 from bot.settings import Settings
-from core.coach import CoachService
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine.dispose()
         print("database is at the newest schema")
         return 0
-    if chatting:
-        coach: CoachService = app.build_coach(engine)
-    else:
-        engine.dispose()
-        coach = app.coach_in_own_process(url, settings.log_level)
+    coach = app.build_coach(engine)
     try:
         if chatting:
             user = getattr(args, "user", None) or _login_name()

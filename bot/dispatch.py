@@ -6,13 +6,15 @@ import asyncio
 import contextlib
 import logging
 
-from core.coach import CoachService
+from core.api import CoachAPI
 from core.delivery import Notifier, Outgoing, RetryLater, Undeliverable
 
 log = logging.getLogger(__name__)
 BATCH = 20
 IDLE_SECONDS = 5.0
 FIRST_BACKOFF = 15.0
+# A send in hand gets this long to finish when stopping (the platforms' own timeouts are 30 s).
+STOP_SECONDS = 40.0
 
 
 def backoff(attempts: int) -> float:
@@ -24,24 +26,34 @@ class Dispatcher:
     """Sends due messages for one platform and records what happened to each."""
 
     def __init__(
-        self, coach: CoachService, notifier: Notifier, *, idle: float = IDLE_SECONDS
+        self, coach: CoachAPI, notifier: Notifier, *, idle: float = IDLE_SECONDS
     ) -> None:
         self.coach = coach
         self.notifier = notifier
         self.idle = idle
         self._wake = asyncio.Event()
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         """Run in the background on the current loop."""
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name=f"dispatch-{self.notifier.platform}")
 
     async def stop(self) -> None:
-        """Finish the message in hand and stop."""
-        if self._task is not None:
-            self._task.cancel()
+        """Finish the message in hand and record what became of it; put back the messages
+        claimed but not yet tried; then stop."""
+        self._stopping = True
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        done, _ = await asyncio.wait({task}, timeout=STOP_SECONDS)
+        if not done:
+            log.warning("dispatcher for %s did not finish its send in time", self.notifier.platform)
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
 
     def wake(self) -> None:
         """New messages were queued: look now rather than after the idle wait."""
@@ -50,12 +62,15 @@ class Dispatcher:
     async def drain(self) -> int:
         """Send one batch of due messages; returns how many were handled."""
         batch = await self.coach.claim(self.notifier.platform.value, BATCH)
-        for outgoing in batch:
+        for n, outgoing in enumerate(batch):
+            if self._stopping:
+                await self.coach.release([o.id for o in batch[n:]])
+                return n
             await self._send(outgoing)
         return len(batch)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 handled = await self.drain()
             except Exception:

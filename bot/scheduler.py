@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.dispatch import Dispatcher
-from core.coach import CoachService
+from core.api import CoachAPI
 
 log = logging.getLogger(__name__)
 PLAN_JOB = "plan-deliveries"
@@ -19,7 +19,7 @@ TICK_SECONDS = 30.0
 
 
 async def plan(
-    coach: CoachService, platforms: list[str], dispatchers: Sequence[Dispatcher]
+    coach: CoachAPI, platforms: list[str], dispatchers: Sequence[Dispatcher]
 ) -> None:
     """The job: queue whatever is due (idempotently) and wake the senders."""
     try:
@@ -34,7 +34,7 @@ async def plan(
 
 
 def build_scheduler(
-    coach: CoachService, dispatchers: Sequence[Dispatcher], *, tick: float = TICK_SECONDS
+    coach: CoachAPI, dispatchers: Sequence[Dispatcher], *, tick: float = TICK_SECONDS
 ) -> AsyncIOScheduler:
     """One scheduler, one deterministic job; running it twice or restarting never doubles a
     message because deliveries are unique per (kind, recipient, occurrence)."""

@@ -1,132 +1,54 @@
-"""The facade every adapter calls: one funnel for text, one for commands, one for buttons, and
-the calls of the delivery queue."""
+"""The coach: `Coach` does each request in one unit of work; `AsyncCoach` is how adapters call
+it (the `CoachAPI`), on one worker thread of the bot's own process.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import ParamSpec, TypeVar
 
-from core import answers, handlers, texts
+from core import texts
+from core.api import LogFields, Message
 from core.clock import Clock, system_clock
+from core.conversation import HANDLERS, NO_ARGUMENTS, READ_ONLY, plain, press, scheduled, walks
+from core.conversation.turn import Answer, Turn, finished
 from core.delivery import Outgoing
-from core.domain.parsing import clean_message, entry_from_fields, looks_like_walk, parse_log
-from core.errors import BadInput, NothingToDo
-from core.handlers import HANDLERS, NO_ARGUMENTS, Message, Turn
+from core.domain.days import suggest_timezones
+from core.domain.parsing import clean_message, entry_from_fields
+from core.errors import BadInput
 from core.identity import UserRef
 from core.persistence.uow import UnitOfWork, UnitOfWorkFactory
 from core.replies import Reply
 from core.services import deliveries, people
-from core.services.people import PENDING_FORGET, PENDING_SCREEN
 
+P = ParamSpec("P")
 T = TypeVar("T")
-YES = frozenset({"yes", "y", "yeah", "yep", "ok", "confirm", "sure"})
-NO = frozenset({"no", "n", "nope", "nah"})
 _COMMAND = re.compile(r"^/([^\s@]+)(?:@\w*)?(?:\s+(.*))?$", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class LogFields:
-    """A walk given as typed options, as Discord's /log sends it."""
+class Coach:
+    """Platform-neutral coaching on a database. Each public method is one request: it opens a
+    unit of work, does the work, commits (or, raising a CoachError, keeps nothing)."""
 
-    minutes: float
-    place: str | None = None
-    when: str | None = None
-    steps: int | None = None
-    pain: float | None = None
-    note: str = ""
-
-
-class CoachService:
-    """The coach as adapters call it: every call async, every answer a Reply or a CoachError.
-
-    Each method names the synchronous `Coach` method that does the work; `_run` decides where
-    that work runs (a worker thread here, or a process of its own: see bot/worker.py)."""
-
-    async def _run(self, name: str, *args: Any) -> Any:
-        raise NotImplementedError
-
-    async def handle(self, message: Message) -> Reply:
-        """Anything typed: a /command, an answer to a question, or a sentence about a walk."""
-        return cast(Reply, await self._run("handle_now", message))
-
-    async def command(self, message: Message, name: str, args: str = "") -> Reply:
-        """A command whose name and arguments the platform already split out."""
-        return cast(Reply, await self._run("command_now", message, name, args))
-
-    async def log(self, message: Message, fields: LogFields) -> Reply:
-        """/log with typed options."""
-        return cast(Reply, await self._run("log_now", message, fields))
-
-    async def press(self, message: Message, action: str) -> Reply:
-        """A button pressed under an earlier reply."""
-        return cast(Reply, await self._run("press_now", message, action))
-
-    async def mark_unreachable(self, user: UserRef) -> None:
-        """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
-        await self._run("mark_unreachable_now", user)
-
-    async def plan_deliveries(self, platforms: list[str]) -> int:
-        """Queue the reminders and challenge posts due now (the scheduler's job)."""
-        return cast(int, await self._run("plan_deliveries_now", platforms))
-
-    async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
-        """Due messages for a platform's dispatcher, leased to it."""
-        return cast(list[Outgoing], await self._run("claim_now", platform, limit))
-
-    async def delivered(self, delivery_id: int) -> None:
-        """The platform accepted a queued message."""
-        await self._run("delivered_now", delivery_id)
-
-    async def retry_delivery(self, delivery_id: int, after: float, error: str) -> bool:
-        """Try a queued message again later; False once it has been given up."""
-        return cast(bool, await self._run("retry_delivery_now", delivery_id, after, error))
-
-    async def undeliverable(self, delivery_id: int, error: str) -> None:
-        """The platform refuses a queued message for good."""
-        await self._run("undeliverable_now", delivery_id, error)
-
-    def close(self) -> None:
-        """Finish pending work and release the worker."""
-
-
-class Coach(CoachService):
-    """Platform-neutral coaching on a database: each `*_now` method is one request in one unit
-    of work. The async methods run them on one worker thread, so an event loop never blocks and
-    SQLite sees one writer at a time."""
-
-    def __init__(
-        self, uows: UnitOfWorkFactory, clock: Clock = system_clock, *,
-        executor: Executor | None = None,
-    ) -> None:
+    def __init__(self, uows: UnitOfWorkFactory, clock: Clock = system_clock) -> None:
         self.uows = uows
         self.clock = clock
-        self._executor = executor or ThreadPoolExecutor(1, thread_name_prefix="coach")
 
-    async def _run(self, name: str, *args: Any) -> Any:
-        work = getattr(self, name)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
-
-    def close(self) -> None:
-        """Finish pending work and stop the worker thread."""
-        self._executor.shutdown(wait=True)
-
-    # --- the work, on the caller's thread ---------------------------------------------------
-
-    def handle_now(self, message: Message) -> Reply:
-        """`handle`, synchronously."""
+    def handle(self, message: Message) -> Reply:
+        """Anything typed: a /command, an answer to a question, or a sentence about a walk."""
         text = clean_message(message.text)
         match = _COMMAND.match(text)
         if match:
-            return self.command_now(message, match.group(1), match.group(2) or "")
-        return self._transact(message, lambda turn: _plain(turn, text))
+            return self.command(message, match.group(1), match.group(2) or "")
+        return self._turn(message, lambda turn: plain(turn, text))
 
-    def command_now(self, message: Message, name: str, args: str = "") -> Reply:
-        """`command`, synchronously."""
+    def command(self, message: Message, name: str, args: str = "") -> Reply:
+        """A command whose name and arguments the platform already split out."""
         name = name.lower()
         handler = HANDLERS.get(name)
         if handler is None:
@@ -134,46 +56,49 @@ class Coach(CoachService):
         args = clean_message(args)
         if args and name in NO_ARGUMENTS:
             raise BadInput(texts.EXTRA_ARGUMENTS.format(name=name))
-        return self._transact(message, lambda turn: handler(turn, args))
+        return self._turn(message, lambda turn: handler(turn, args), write=name not in READ_ONLY)
 
-    def log_now(self, message: Message, fields: LogFields) -> Reply:
-        """`log`, synchronously."""
+    def log(self, message: Message, fields: LogFields) -> Reply:
+        """/log with typed options."""
         def body(turn: Turn) -> Reply:
             entry = entry_from_fields(
                 fields.minutes, turn.who.today, place=fields.place, when=fields.when,
                 steps=fields.steps, pain=fields.pain, note=fields.note)
-            return handlers.record(turn, entry)
+            return walks.record(turn, entry)
 
-        return self._transact(message, body)
+        return self._turn(message, body)
 
-    def press_now(self, message: Message, action: str) -> Reply:
-        """`press`, synchronously."""
-        return self._transact(message, lambda turn: _press(turn, action))
+    def press(self, message: Message, action: str) -> Reply:
+        """A button pressed under an earlier reply."""
+        return self._turn(message, lambda turn: press(turn, action))
 
-    def mark_unreachable_now(self, user: UserRef) -> None:
-        """`mark_unreachable`, synchronously."""
+    def mark_unreachable(self, user: UserRef) -> None:
+        """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
         self._write(lambda uow, now: people.mark_unreachable(uow, user, now))
 
-    def plan_deliveries_now(self, platforms: list[str]) -> int:
-        """`plan_deliveries`, synchronously."""
-        return self._write(lambda uow, now: deliveries.plan_reminders(uow, now, platforms)
-                           + deliveries.plan_challenge_posts(uow, now, platforms))
+    def plan_deliveries(self, platforms: list[str]) -> int:
+        """Queue the reminders and challenge posts due now; how many were queued."""
+        return self._write(lambda uow, now: scheduled.plan(uow, now, platforms))
 
-    def claim_now(self, platform: str, limit: int = 20) -> list[Outgoing]:
-        """`claim`, synchronously."""
+    def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
+        """Due messages for a platform's dispatcher, leased to it."""
         return self._write(lambda uow, now: deliveries.claim(uow, platform, now, limit))
 
-    def delivered_now(self, delivery_id: int) -> None:
-        """`delivered`, synchronously."""
-        self._write(lambda uow, now: uow.deliveries.sent(delivery_id, now))
+    def delivered(self, delivery_id: int) -> None:
+        """The platform accepted a queued message."""
+        self._write(lambda uow, now: deliveries.delivered(uow, delivery_id, now))
 
-    def retry_delivery_now(self, delivery_id: int, after: float, error: str) -> bool:
-        """`retry_delivery`, synchronously."""
+    def retry_delivery(self, delivery_id: int, after: float, error: str) -> bool:
+        """Try a queued message again later; False once it has been given up."""
         return self._write(lambda uow, now: deliveries.retry(uow, delivery_id, now, after, error))
 
-    def undeliverable_now(self, delivery_id: int, error: str) -> None:
-        """`undeliverable`, synchronously."""
+    def undeliverable(self, delivery_id: int, error: str) -> None:
+        """The platform refuses a queued message for good."""
         self._write(lambda uow, now: deliveries.undeliverable(uow, delivery_id, now, error))
+
+    def release(self, delivery_ids: list[int]) -> None:
+        """Claimed messages that were not tried: queue them again."""
+        self._write(lambda uow, now: deliveries.release(uow, delivery_ids))
 
     def _write(self, work: Callable[[UnitOfWork, datetime], T]) -> T:
         with self.uows() as uow:
@@ -181,47 +106,107 @@ class Coach(CoachService):
             uow.commit()
         return result
 
-    def _transact(self, message: Message, body: Callable[[Turn], Reply]) -> Reply:
+    def _turn(self, message: Message, body: Callable[[Turn], Answer], *,
+              write: bool = True) -> Reply:
+        """One request of a person. A read runs in a read-only unit of work when the person is
+        known and nothing about their account needs writing. A write acts on a keyed message
+        once: a redelivered one changes nothing more."""
         now = self.clock()
+        if not write and (answer := self._read(message, body, now)) is not None:
+            return finished(answer)
         with self.uows() as uow:
-            turn = Turn(uow, now, people.identify(uow, message.user, now), message)
-            reply = body(turn)
+            who = people.identify(uow, message.user, now)
+            if write and message.key and not uow.people.first_time(message.key, who.person, now):
+                return Reply(texts.ALREADY_HANDLED, personal=False)
+            turn = Turn(uow, now, who, message)
+            answer = body(turn)
             uow.commit()
         if turn.forgotten:
             self.uows.compact()
-        return reply
+        return finished(answer)
+
+    def _read(self, message: Message, body: Callable[[Turn], Answer],
+              now: datetime) -> Answer | None:
+        """The answer from a read-only unit of work; None when the request must write after all
+        (a first contact, or an account to mark reachable again)."""
+        with self.uows(write=False) as uow:
+            who = people.find(uow, message.user, now)
+            if who is None or not people.is_current(who, message.user):
+                return None
+            return body(Turn(uow, now, who, message))
 
 
-def _plain(turn: Turn, text: str) -> Reply:
-    """A message that is not a command: an answer to an open question, or a walk."""
-    word = text.strip().lower().strip(".!")
-    question = people.pending(turn.who, turn.now)
-    if question == PENDING_FORGET:
-        people.settle_question(turn.who)
-        return handlers.confirm_forget(turn) if word in YES else Reply(texts.FORGET_KEPT)
-    if question == PENDING_SCREEN and (word in YES or word in NO):
-        return handlers.answer_screen(turn, word in YES)
-    if looks_like_walk(text):
-        return handlers.record(turn, parse_log(text, turn.who.today))
-    if question == PENDING_SCREEN:
-        return Reply(texts.SCREEN_ANSWER, buttons=answers.screen_buttons())
-    return Reply(texts.NOT_A_WALK)
+class AsyncCoach:
+    """The `CoachAPI` adapters call: each call runs `Coach`'s method of the same name on the
+    coach's one worker thread, so the event loop never blocks and the database sees one writer
+    from this process. At most `in_flight` calls wait or run at once (more wait their turn);
+    one that takes longer than `timeout` seconds raises TimeoutError to its caller."""
 
+    def __init__(self, coach: Coach, *, in_flight: int = 64, timeout: float = 20.0) -> None:
+        self.coach = coach
+        self.in_flight = in_flight
+        self.timeout = timeout
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="coach")
+        self._slots: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-def _press(turn: Turn, action: str) -> Reply:
-    """Route a button's action string."""
-    kind, _, value = action.partition(":")
-    if kind == "log" and value.isdigit():
-        return handlers.record(turn, parse_log(value, turn.who.today))
-    if kind == "undo" and value.isdigit():
-        return handlers.undo_walk(turn, int(value))
-    if kind == "screen" and value in ("yes", "no"):
-        return handlers.answer_screen(turn, value == "yes")
-    if kind == "forget" and people.pending(turn.who, turn.now) == PENDING_FORGET:
-        people.settle_question(turn.who)
-        return handlers.confirm_forget(turn) if value == "yes" else Reply(texts.FORGET_KEPT)
-    if kind == "forget" and value == "no":
-        return Reply(texts.FORGET_KEPT)
-    if kind == "join":
-        return handlers.join(turn, "")
-    raise NothingToDo(texts.BUTTON_UNKNOWN)
+    async def _call(self, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._loop is not loop:
+            # A semaphore belongs to one event loop; tests run several loops in turn.
+            self._slots, self._loop = asyncio.Semaphore(self.in_flight), loop
+        async with asyncio.timeout(self.timeout), self._slots:
+            return await loop.run_in_executor(
+                self._executor, functools.partial(work, *args, **kwargs))
+
+    async def handle(self, message: Message) -> Reply:
+        """Anything typed: a /command, an answer to a question, or a sentence about a walk."""
+        return await self._call(self.coach.handle, message)
+
+    async def command(self, message: Message, name: str, args: str = "") -> Reply:
+        """A command whose name and arguments the platform already split out."""
+        return await self._call(self.coach.command, message, name, args)
+
+    async def log(self, message: Message, fields: LogFields) -> Reply:
+        """/log with typed options."""
+        return await self._call(self.coach.log, message, fields)
+
+    async def press(self, message: Message, action: str) -> Reply:
+        """A button pressed under an earlier reply."""
+        return await self._call(self.coach.press, message, action)
+
+    async def mark_unreachable(self, user: UserRef) -> None:
+        """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
+        await self._call(self.coach.mark_unreachable, user)
+
+    async def plan_deliveries(self, platforms: list[str]) -> int:
+        """Queue the reminders and challenge posts due now; how many were queued."""
+        return await self._call(self.coach.plan_deliveries, platforms)
+
+    async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
+        """Due messages for a platform's dispatcher, leased to it."""
+        return await self._call(self.coach.claim, platform, limit)
+
+    async def delivered(self, delivery_id: int) -> None:
+        """The platform accepted a queued message."""
+        await self._call(self.coach.delivered, delivery_id)
+
+    async def retry_delivery(self, delivery_id: int, after: float, error: str) -> bool:
+        """Try a queued message again later; False once it has been given up."""
+        return await self._call(self.coach.retry_delivery, delivery_id, after, error)
+
+    async def undeliverable(self, delivery_id: int, error: str) -> None:
+        """The platform refuses a queued message for good."""
+        await self._call(self.coach.undeliverable, delivery_id, error)
+
+    async def release(self, delivery_ids: list[int]) -> None:
+        """Claimed messages that were not tried (the sender is stopping): queue them again."""
+        await self._call(self.coach.release, delivery_ids)
+
+    def timezones(self, typed: str) -> list[str]:
+        """Time zone names matching what has been typed so far (for autocomplete)."""
+        return suggest_timezones(typed)
+
+    def close(self) -> None:
+        """Finish the calls already running and stop the worker thread."""
+        self._executor.shutdown(wait=True, cancel_futures=True)

@@ -33,7 +33,10 @@ class RetryLater(Exception):
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A queued message, claimed for sending: where it goes and what it says."""
+    """A queued message, claimed for sending: where it goes and what it says.
+
+    `recipient` is a user's id (a reminder) or a chat's id (a challenge post); `channel` is, for
+    a post, the Telegram forum topic or the Discord channel of that server it goes to."""
 
     id: int
     kind: str
@@ -41,6 +44,7 @@ class Outgoing:
     recipient: str
     reply: Reply
     attempts: int
+    channel: str | None = None
 
 
 class Notifier(Protocol):

@@ -13,6 +13,12 @@ def spent_when_pressed(action: str) -> bool:
     return action.partition(":")[0] in ONE_SHOT
 
 
+def refusal(text: str) -> Reply:
+    """The answer to a request the coach refused (a CoachError's text): for the sender, but
+    holding nothing personal."""
+    return Reply(text, personal=False)
+
+
 @dataclass(frozen=True)
 class Button:
     """A button under a reply. `action` travels back in a press (at most 64 bytes)."""
@@ -33,8 +39,14 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Reply:
-    """One answer. Answers are personal (ephemeral on Discord) unless `public`: group-facing posts
-    such as challenges and leaderboards that everyone in the room should see."""
+    """One answer, and who may see it:
+
+    - `public`: for everyone in the room (challenge posts, joins, the board);
+    - `personal` (the default): the sender's own data (walks, streak, pain, notes), which never
+      shows in a group: only the sender sees it (Discord: ephemeral; Telegram: a direct message
+      with a short line in the group);
+    - neither: meant for the sender but harmless to show (an error, the help, a tip).
+    """
 
     text: str
     title: str = ""
@@ -42,6 +54,11 @@ class Reply:
     image: Attachment | None = None
     files: tuple[Attachment, ...] = ()
     public: bool = False
+    personal: bool = True
+
+    def __post_init__(self) -> None:
+        if self.public and self.personal:
+            object.__setattr__(self, "personal", False)
 
     @property
     def button_rows(self) -> list[list[Button]]:

@@ -46,7 +46,9 @@ LOGGED_PLACES = {"park": " at the park", "track": " on the track",
 LOGGED_STEPS = " {steps} steps."
 LOGGED_PAIN = " Pain {pain}/10."
 LOGGED_NOTE = " Note: {note}"
-LOGGED_ALREADY = "Already recorded: that message was logged once, and once is enough."
+ALREADY_HANDLED = (
+    "I've already acted on that message once, and once is enough. Your walks are in /stats."
+)
 LOG_RESUMED = "Welcome back: your pause has ended."
 STREAK_LINE = "Streak: {current} {days}."
 STREAK_LINE_OPEN = "Streak: {current} {days}; walk today to keep it going."
@@ -252,7 +254,6 @@ FORGET_ASK = (
 FORGET_DONE = "Done: everything about you is deleted. If you come back, /start begins afresh."
 FORGET_KEPT = "Kept everything. Nothing was deleted."
 FORGET_GROUP = "Deleting your data is personal: send /forget to me in a private chat."
-NOTHING_STORED = "I hold nothing about you yet. /start to begin."
 
 # --- groups and challenges ---------------------------------------------------------------------
 GROUP_ONLY = "That works in a group or server channel, where the challenge lives."
@@ -274,9 +275,14 @@ CHALLENGE_SETTINGS = (
     "Challenge settings for {chat}: daily post {state} at {time} ({zone}), goal {goal} min a day."
 )
 CHALLENGE_SETTINGS_HINT = (
-    "Admins change them with /challenge_time 07:30, /challenge_timezone Europe/Berlin, "
-    "/challenge_goal 10, /challenge_off."
+    "Admins change them with /challenge_time 07:30 (or off), /challenge_timezone Europe/Berlin, "
+    "/challenge_goal 10, and /challenge_channel sent where the post should go."
 )
+CHALLENGE_CHANNEL_HERE = (
+    "Send /challenge_channel in the channel or topic where the daily post should go; it takes "
+    "no other words. Example: /challenge_channel"
+)
+CHALLENGE_CHANNEL_OTHER_SERVER = "That channel is in another server: choose one of this one's."
 CHALLENGE_GOAL_INVALID = (
     "A daily challenge goal is 1 to {limit} minutes. Example: /challenge_goal 10"
 )
@@ -288,6 +294,11 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 SOMEONE = "friend"
 TODAY = "today"
 YESTERDAY = "yesterday"
+SENT_PRIVATELY = "{name}, that's personal, so I've sent it to you in a private message."
+OPEN_PRIVATE_CHAT = (
+    "{name}, that's personal, so I answer it only in private: open a chat with me ({link}), "
+    "press Start, and ask there."
+)
 APOLOGY = (
     "Sorry, something went wrong on my side. If you were logging a walk, check /stats before "
     "trying again."

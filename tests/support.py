@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
-from core.coach import Coach, LogFields
+from core.api import LogFields, Message
+from core.coach import Coach
 from core.errors import CoachError
-from core.handlers import Message
 from core.identity import ChatKind, ChatRef, Platform, UserRef, private_chat
 from core.persistence.engine import make_engine
 from core.persistence.migrate import upgrade
@@ -53,40 +53,42 @@ class Person:
     user: UserRef
     chat: ChatRef
     is_admin: bool = False
+    channel: str | None = None
     errors: list[str] = field(default_factory=list)
     sent: int = 0
 
     def message(self, text: str = "", key: str | None = None) -> Message:
         """A message from this person in their chat."""
-        return Message(self.user, self.chat, text, key=key, is_admin=self.is_admin)
+        return Message(self.user, self.chat, text, key=key, is_admin=self.is_admin,
+                       channel=self.channel)
 
     def say(self, text: str, key: str | None = None) -> Reply:
         """Send text and return the reply; a CoachError must not happen."""
-        return self.coach.handle_now(self.message(text, key))
+        return self.coach.handle(self.message(text, key))
 
-    def fail(self, text: str) -> str:
+    def fail(self, text: str, key: str | None = None) -> str:
         """Send text that must be refused; returns the refusal."""
         try:
-            reply = self.coach.handle_now(self.message(text))
+            reply = self.coach.handle(self.message(text, key))
         except CoachError as error:
             return str(error)
         raise AssertionError(f"{text!r} was accepted: {reply.text}")
 
-    def press(self, action: str) -> Reply:
+    def press(self, action: str, key: str | None = None) -> Reply:
         """Press a button."""
-        return self.coach.press_now(self.message(), action)
+        return self.coach.press(self.message(key=key), action)
 
     def fail_press(self, action: str) -> str:
         """Press a button that must be refused; returns the refusal."""
         try:
-            reply = self.coach.press_now(self.message(), action)
+            reply = self.coach.press(self.message(), action)
         except CoachError as error:
             return str(error)
         raise AssertionError(f"{action!r} was accepted: {reply.text}")
 
     def log(self, fields: LogFields, key: str | None = None) -> Reply:
         """/log with typed options."""
-        return self.coach.log_now(self.message(key=key), fields)
+        return self.coach.log(self.message(key=key), fields)
 
 
 def person(coach: Coach, name: str = "ada", platform: Platform = Platform.CONSOLE) -> Person:
@@ -96,10 +98,10 @@ def person(coach: Coach, name: str = "ada", platform: Platform = Platform.CONSOL
 
 
 def in_group(someone: Person, group_id: str = "g1", title: str = "Walkers",
-             admin: bool = False) -> Person:
-    """The same someone, writing in a group."""
+             admin: bool = False, channel: str | None = None) -> Person:
+    """The same someone, writing in a group (in one of its channels or topics)."""
     chat = ChatRef(someone.user.platform, group_id, ChatKind.GROUP, title)
-    return Person(someone.coach, someone.user, chat, is_admin=admin)
+    return Person(someone.coach, someone.user, chat, is_admin=admin, channel=channel)
 
 
 def make_coach(engine: Engine, clock: ManualClock) -> Coach:
@@ -107,20 +109,24 @@ def make_coach(engine: Engine, clock: ManualClock) -> Coach:
     return Coach(UnitOfWorkFactory(engine), clock)
 
 
-def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, read with the plain sqlite3 module (independent of our code)."""
-    import sqlite3
+def table_rows(engine: Engine) -> dict[str, list[dict[str, object]]]:
+    """Every row of every table, read with plain SQL (independent of the coach's own queries)."""
+    from sqlalchemy import inspect
 
-    with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-                for t in tables}
+    with engine.connect() as connection:
+        names = [n for n in inspect(connection).get_table_names() if n != "alembic_version"]
+        return {name: [dict(row._mapping) for row in connection.execute(
+                    text(f'SELECT * FROM "{name}" ORDER BY 1'))]
+                for name in names}
 
 
-def walk_minutes(path: Path) -> list[int]:
-    """Minutes of every stored walk, in id order."""
-    import sqlite3
+def walk_minutes(source: Engine | Path) -> list[int]:
+    """Minutes of every stored walk, in the order they were recorded (from an engine, or a
+    SQLite file read with the plain sqlite3 module)."""
+    if isinstance(source, Path):
+        import sqlite3
 
-    with sqlite3.connect(path) as conn:
-        return [r[0] for r in conn.execute("SELECT minutes FROM walks ORDER BY id")]
+        with sqlite3.connect(source) as conn:
+            return [r[0] for r in conn.execute("SELECT minutes FROM walks ORDER BY id")]
+    with source.connect() as connection:
+        return [r[0] for r in connection.execute(text("SELECT minutes FROM walks ORDER BY id"))]

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from core import texts
-from core.coach import CoachService
+from core.api import CoachAPI, Message
 from core.errors import CoachError
-from core.handlers import Message
 from core.identity import Platform, UserRef, private_chat
 from core.replies import Attachment, Button, Reply
 
@@ -28,7 +27,7 @@ class ConsoleChat:
     """One person chatting with the coach in a terminal."""
 
     def __init__(
-        self, coach: CoachService, user_name: str, output_dir: Path,
+        self, coach: CoachAPI, user_name: str, output_dir: Path,
         out: TextIO = sys.stdout,
     ) -> None:
         self.coach = coach

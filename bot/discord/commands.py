@@ -14,11 +14,10 @@ from discord.app_commands import Range
 
 from bot.discord import hooks, views
 from bot.discord.identity import message_of
-from core.coach import LogFields
-from core.commands import BY_NAME, GROUP_COMMANDS
-from core.domain.days import suggest_timezones
-from core.domain.parsing import PLACES
-from core.domain.ranges import (
+from core.api import LogFields
+from core.command_table import (
+    BY_NAME,
+    GROUP_COMMANDS,
     MAX_DAY_START,
     MAX_GOAL,
     MAX_MINUTES,
@@ -26,9 +25,10 @@ from core.domain.ranges import (
     MAX_PAUSE_DAYS,
     MAX_STEPS,
     MIN_GOAL,
+    OPTION_HELP,
     PERIODS,
+    PLACES,
 )
-from core.texts import OPTION_HELP
 
 AnyCommand = app_commands.Command[Any, ..., None]
 DESCRIPTION_LIMIT = 100
@@ -50,9 +50,13 @@ def option_help(name: str, option: str) -> str:
     return OPTION_HELP[name][option][:DESCRIPTION_LIMIT]
 
 
-async def run(interaction: discord.Interaction[Any], name: str, args: str = "") -> None:
-    """Any command but /log: the coach reads the arguments as if typed after /name."""
-    work = hooks.coach_of(interaction).command(message_of(interaction), name, args)
+async def run(interaction: discord.Interaction[Any], name: str, args: str = "", *,
+              channel: str | None = None) -> None:
+    """Any command but /log: the coach reads the arguments as if typed after /name. `channel`
+    stands in for the channel the command was used in (a channel of this server an admin
+    chose)."""
+    work = hooks.coach_of(interaction).command(message_of(interaction, channel=channel), name,
+                                               args)
     await views.answer(interaction, work, public=name in PUBLIC_COMMANDS,
                        defer_now=name in SLOW_COMMANDS)
 
@@ -60,7 +64,8 @@ async def run(interaction: discord.Interaction[Any], name: str, args: str = "") 
 async def zones(interaction: discord.Interaction[Any],
                 current: str) -> list[app_commands.Choice[str]]:
     """Time zone names matching what has been typed so far."""
-    return [app_commands.Choice(name=zone, value=zone) for zone in suggest_timezones(current)]
+    names = hooks.coach_of(interaction).timezones(current)
+    return [app_commands.Choice(name=zone, value=zone) for zone in names]
 
 
 @app_commands.command(name="log", description=summary("log"))

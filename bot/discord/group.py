@@ -14,7 +14,9 @@ from discord import app_commands
 from discord.app_commands import Range
 
 from bot.discord.commands import AnyCommand, option_help, run, summary, zones
-from core.domain.ranges import MAX_DAILY_GOAL
+from core import texts
+from core.command_table import MAX_DAILY_GOAL
+from core.errors import BadInput
 
 
 @app_commands.command(name="challenge_time", description=summary("challenge_time"))
@@ -52,8 +54,11 @@ async def challenge_goal(interaction: discord.Interaction[Any],
 @app_commands.describe(channel=option_help("challenge_channel", "channel"))
 async def challenge_channel(interaction: discord.Interaction[Any],
                             channel: discord.TextChannel | None = None) -> None:
-    """/challenge_channel [channel]: without it, the channel it is used in."""
-    await run(interaction, "challenge_channel", str(channel.id) if channel else "")
+    """/challenge_channel [channel]: without it, the channel it is used in. Discord offers only
+    this server's channels; one from elsewhere is refused all the same."""
+    if channel is not None and channel.guild.id != interaction.guild_id:
+        raise BadInput(texts.CHALLENGE_CHANNEL_OTHER_SERVER)
+    await run(interaction, "challenge_channel", channel=str(channel.id) if channel else None)
 
 
 ADMIN: tuple[AnyCommand, ...] = (challenge_time, challenge_timezone, challenge_goal,

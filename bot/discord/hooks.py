@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, cast
 
 import discord
 from discord import app_commands
@@ -18,9 +18,9 @@ from discord import app_commands
 from bot.discord import render
 from bot.discord.identity import user_ref
 from core import texts
-from core.coach import CoachService
+from core.api import CoachAPI
 from core.errors import CoachError
-from core.replies import Reply
+from core.replies import Reply, refusal
 
 log = logging.getLogger(__name__)
 # Leaves a second of Discord's three for the deferral itself to travel.
@@ -66,9 +66,9 @@ async def report(interaction: discord.Interaction[Any], error: BaseException) ->
     """The one error hook: user errors become ephemeral replies, a user who refuses DMs is
     marked unreachable, anything else is logged and apologised for. Never silent."""
     if isinstance(error, CoachError):
-        reply = Reply(str(error))
+        reply = refusal(str(error))
     elif isinstance(error, app_commands.NoPrivateMessage):
-        reply = Reply(texts.GROUP_ONLY)
+        reply = refusal(texts.GROUP_ONLY)
     elif isinstance(error, discord.Forbidden) and error.code == CANNOT_MESSAGE_USER:
         await coach_of(interaction).mark_unreachable(user_ref(interaction.user))
         log.info("user %s does not accept direct messages", interaction.user.id)
@@ -76,19 +76,31 @@ async def report(interaction: discord.Interaction[Any], error: BaseException) ->
     else:
         log.error("interaction %s (%s) failed", interaction.id, _name(interaction),
                   exc_info=error)
-        reply = Reply(texts.APOLOGY)
+        reply = refusal(texts.APOLOGY)
     try:
         await render.respond(interaction, reply)
     except Exception:
         log.exception("could not send the error reply for interaction %s", interaction.id)
 
 
-def coach_of(interaction: discord.Interaction[Any]) -> CoachService:
+def track(interaction: discord.Interaction[Any]) -> bool:
+    """Count the task answering this interaction as in flight until it ends, so a stopping bot
+    answers it before it disconnects (see DiscordService.stop). Always True: it is used as an
+    interaction check that lets everything through."""
+    in_flight: set[asyncio.Task[Any]] | None = getattr(interaction.client, "in_flight", None)
+    task = asyncio.current_task()
+    if in_flight is not None and task is not None and task not in in_flight:
+        in_flight.add(task)
+        task.add_done_callback(in_flight.discard)
+    return True
+
+
+def coach_of(interaction: discord.Interaction[Any]) -> CoachAPI:
     """The coach the client carries (set by the service)."""
     coach = getattr(interaction.client, "coach", None)
-    if not isinstance(coach, CoachService):
+    if coach is None:
         raise TypeError("the Discord client carries no coach")
-    return coach
+    return cast(CoachAPI, coach)
 
 
 def _name(interaction: discord.Interaction[Any]) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from core.handlers import Message
+from core.api import Message
 from core.identity import ChatKind, ChatRef, Platform, UserRef, private_chat
 
 
@@ -24,12 +24,15 @@ def chat_ref(interaction: discord.Interaction[Any]) -> ChatRef:
     return ChatRef(Platform.DISCORD, str(interaction.guild_id), ChatKind.GROUP, title)
 
 
-def message_of(interaction: discord.Interaction[Any], text: str = "") -> Message:
+def message_of(interaction: discord.Interaction[Any], text: str = "", *,
+               channel: str | None = None) -> Message:
     """The core's message for an interaction; its key makes a redelivered interaction harmless.
 
     Admin rights are Manage Server as resolved for this channel: Discord hides the admin
-    commands from others, and the core checks again in case a server unhides them."""
-    channel = str(interaction.channel_id) if interaction.channel_id is not None else None
+    commands from others, and the core checks again in case a server unhides them. The channel
+    is the one the interaction came from, unless the caller names another of this server."""
+    if channel is None and interaction.channel_id is not None:
+        channel = str(interaction.channel_id)
     return Message(
         user_ref(interaction.user), chat_ref(interaction), text,
         key=f"discord:interaction:{interaction.id}",

@@ -8,33 +8,14 @@ import aiohttp
 import discord
 
 from bot.discord import render
-from bot.discord.hooks import CANNOT_MESSAGE_USER
 from bot.discord.views import view_for
-from core.coach import CoachService
 from core.delivery import REMINDER, Outgoing, RetryLater, Undeliverable
-from core.identity import Platform, UserRef
+from core.identity import Platform
 from core.replies import Reply
 
 log = logging.getLogger(__name__)
 NETWORK_RETRY_SECONDS = 30.0
 CLOUDFLARE_RETRY_SECONDS = 60.0
-
-
-async def send_direct(
-    client: discord.Client, coach: CoachService, user_id: str, reply: Reply
-) -> bool:
-    """DM a user; False (and the account marked unreachable) when they accept no DMs from us.
-
-    Rate limits are waited out by discord.py; other failures raise."""
-    try:
-        await _direct(client, user_id, reply)
-    except discord.Forbidden as error:
-        if error.code != CANNOT_MESSAGE_USER:
-            raise
-        log.info("user %s accepts no direct messages; marked unreachable", user_id)
-        await coach.mark_unreachable(UserRef(Platform.DISCORD, user_id))
-        return False
-    return True
 
 
 async def _direct(client: discord.Client, user_id: str, reply: Reply) -> None:
@@ -44,7 +25,8 @@ async def _direct(client: discord.Client, user_id: str, reply: Reply) -> None:
 
 class DiscordNotifier:
     """Delivers queued messages for the dispatcher: a reminder to a user id by DM, a challenge
-    post to the channel a server chose, else to its system channel or first writable one."""
+    post to the channel of that server an admin chose, else to its system channel or first
+    writable one."""
 
     platform = Platform.DISCORD
 
@@ -57,7 +39,7 @@ class DiscordNotifier:
             if outgoing.kind == REMINDER:
                 await _direct(self.client, outgoing.recipient, outgoing.reply)
             else:
-                channel = await self._channel(outgoing.recipient)
+                channel = await self._channel(outgoing.recipient, outgoing.channel)
                 await render.send(channel, outgoing.reply, view_for(outgoing.reply))
         except (discord.Forbidden, discord.NotFound) as error:
             raise Undeliverable(f"{error.status} {error.code} {error.text}") from error
@@ -71,15 +53,19 @@ class DiscordNotifier:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RetryLater(NETWORK_RETRY_SECONDS, repr(error)) from error
 
-    async def _channel(self, recipient: str) -> discord.abc.Messageable:
-        """A channel by id; a server's id stands for 'wherever the server lets us post'."""
-        target = int(recipient)
-        guild = self.client.get_guild(target)
-        if guild is not None:
+    async def _channel(self, server: str, chosen: str | None) -> discord.abc.Messageable:
+        """The chosen channel of a server (only ever one of that server's), else wherever the
+        server lets the bot post."""
+        if chosen is None:
+            guild = self.client.get_guild(int(server)) or await self.client.fetch_guild(
+                int(server))
             return _default_channel(guild)
-        channel = self.client.get_channel(target) or await self.client.fetch_channel(target)
+        channel = self.client.get_channel(int(chosen)) or await self.client.fetch_channel(
+            int(chosen))
+        if getattr(channel, "guild", None) is None or channel.guild.id != int(server):  # type: ignore[union-attr]
+            raise Undeliverable(f"channel {chosen} is not in server {server}")
         if not isinstance(channel, discord.abc.Messageable):
-            raise Undeliverable(f"channel {recipient} takes no messages")
+            raise Undeliverable(f"channel {chosen} takes no messages")
         return channel
 
 

@@ -15,8 +15,8 @@ from discord.gateway import DiscordWebSocket
 from bot.discord import commands, group, hooks, render, views
 from bot.discord.notifier import DiscordNotifier
 from bot.settings import Settings
-from core.coach import CoachService
-from core.commands import COMMANDS
+from core.api import CoachAPI
+from core.command_table import COMMANDS
 
 log = logging.getLogger(__name__)
 DISCORD_GATEWAY = "wss://gateway.discord.gg/"
@@ -31,18 +31,30 @@ def command_set() -> list[commands.AnyCommand]:
     return [typed.get(command.name) or commands.plain(command.name) for command in COMMANDS]
 
 
+class CoachTree(app_commands.CommandTree["CoachClient"]):
+    """The command tree; every command it runs is counted in flight until answered."""
+
+    async def interaction_check(self, interaction: discord.Interaction[CoachClient]) -> bool:
+        """Let everything through, counting it in flight."""
+        return hooks.track(interaction)
+
+
 class CoachClient(discord.Client):
     """discord.py's client with the coach at hand and the command tree wired."""
 
-    def __init__(self, coach: CoachService, dev_guild: int | None, **options: Any) -> None:
+    def __init__(self, coach: CoachAPI, dev_guild: int | None, **options: Any) -> None:
         # The coach never joins a voice channel: a warning about missing voice libraries at
-        # every start would only send readers of the log looking for a problem.
+        # every start would only send readers of the log looking for a problem. These are
+        # discord.py's class attributes (process-wide); nothing here ever wants them back on,
+        # so they are not restored.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(intents=INTENTS, allowed_mentions=render.NO_MENTIONS, **options)
         self.coach = coach
         self.dev_guild = dev_guild
         self.connected = asyncio.Event()
-        self.tree: app_commands.CommandTree[CoachClient] = app_commands.CommandTree(self)
+        # The tasks answering interactions right now (hooks.track).
+        self.in_flight: set[asyncio.Task[Any]] = set()
+        self.tree: CoachTree = CoachTree(self)
         for command in command_set():
             self.tree.add_command(command)
         self.tree.error(hooks.on_tree_error)
@@ -68,7 +80,7 @@ class CoachClient(discord.Client):
 class DiscordService:
     """The bot as a task on the shared loop: start() returns once it is ready."""
 
-    def __init__(self, settings: Settings, token: str, coach: CoachService, *,
+    def __init__(self, settings: Settings, token: str, coach: CoachAPI, *,
                  guild_ready_timeout: float = 2.0) -> None:
         self.settings = settings
         self._token = token
@@ -102,8 +114,10 @@ class DiscordService:
         return DiscordNotifier(self.client)
 
     async def stop(self) -> None:
-        """Disconnect, close the HTTP session, and wait for the client task to end."""
+        """Answer the interactions in flight, then disconnect, close the HTTP session, and wait
+        for the client task to end."""
         runner, self._runner = self._runner, None
+        await self._answer_in_flight()
         await self._close()
         if runner is None:
             return
@@ -113,6 +127,17 @@ class DiscordService:
         elif not runner.cancelled() and runner.exception() is not None:
             log.warning("discord: the client ended with %r", runner.exception())
 
+    async def _answer_in_flight(self) -> None:
+        """Wait (a bounded time) until no interaction is being answered."""
+        deadline = asyncio.get_running_loop().time() + STOP_TIMEOUT
+        while self.client.in_flight:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                log.warning("discord: %d interactions still unanswered at stop",
+                            len(self.client.in_flight))
+                return
+            await asyncio.wait(set(self.client.in_flight), timeout=left)
+
     async def _close(self) -> None:
         await self.client.close()
         if self._previous is not None:
@@ -121,7 +146,10 @@ class DiscordService:
 
 
 def _point_at(api_url: str | yarl.URL, gateway_url: str | yarl.URL) -> tuple[str, yarl.URL]:
-    """Set discord.py's process-wide REST and gateway endpoints; returns the previous ones."""
+    """Set discord.py's process-wide REST and gateway endpoints; returns the previous ones.
+
+    discord.py reads them from class attributes only; `DiscordService._close` puts the previous
+    ones back, so nothing outlives the service."""
     previous = (discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
     discord.http.Route.BASE = str(api_url).rstrip("/")
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(str(gateway_url))

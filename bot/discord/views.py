@@ -66,6 +66,10 @@ class CoachButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(match.string.removeprefix(PREFIX), label or "")
 
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Every click is let through, and counted in flight until answered."""
+        return hooks.track(interaction)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """A click: answered by the coach; failures go to the one error hook."""
         try:

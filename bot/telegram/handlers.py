@@ -18,10 +18,10 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, E
 from bot.telegram import render
 from bot.telegram.identity import message_of, user_ref
 from core import texts
-from core.coach import CoachService
-from core.commands import ADMIN_COMMANDS, COMMANDS
+from core.api import CoachAPI
+from core.command_table import ADMIN_COMMANDS, COMMANDS
 from core.errors import CoachError
-from core.replies import Reply, spent_when_pressed
+from core.replies import refusal, spent_when_pressed
 
 log = logging.getLogger(__name__)
 SEEN_UPDATES = 10_000
@@ -35,7 +35,7 @@ class BotData:
     """What every handler shares: the coach (set when the application is built), and the update
     ids seen lately."""
 
-    coach: CoachService = field(init=False)
+    coach: CoachAPI = field(init=False)
     seen: dict[int, None] = field(default_factory=dict)
 
     def first_sight(self, update_id: int) -> bool:
@@ -52,7 +52,7 @@ class CoachContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], 
     """The callback context, typed, with the coach at hand."""
 
     @property
-    def coach(self) -> CoachService:
+    def coach(self) -> CoachAPI:
         """The shared coach."""
         return self.bot_data.coach
 
@@ -150,10 +150,10 @@ async def on_error(update: object, context: CoachContext) -> None:
         log.warning("update %s not answered: %s", update.update_id, error.message)
         return
     if isinstance(error, CoachError):
-        reply = Reply(str(error))
+        reply = refusal(str(error))
     else:
         log.error("update %s failed", update.update_id, exc_info=error)
-        reply = Reply(texts.APOLOGY)
+        reply = refusal(texts.APOLOGY)
     try:
         await render.send(context.bot, update, reply)
     except Exception:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Chat, Update, User
 
-from core.handlers import Message
+from core.api import Message
 from core.identity import ChatKind, ChatRef, Platform, UserRef
 
 
@@ -23,10 +23,14 @@ def message_of(update: Update, *, is_admin: bool = False) -> Message:
     """The core's message for an update; its key makes a redelivered update harmless."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    text, key = "", None
+    text, key, topic = "", None, None
+    message = update.effective_message
+    if message is not None and message.is_topic_message and message.message_thread_id:
+        topic = str(message.message_thread_id)
     if update.callback_query is not None:
         key = f"telegram:callback:{update.callback_query.id}"
-    elif update.effective_message is not None:
-        text = update.effective_message.text or update.effective_message.caption or ""
-        key = f"telegram:{chat.id}:{update.effective_message.message_id}"
-    return Message(user_ref(user), chat_ref(chat), text, key=key, is_admin=is_admin)
+    elif message is not None:
+        text = message.text or message.caption or ""
+        key = f"telegram:{chat.id}:{message.message_id}"
+    return Message(user_ref(user), chat_ref(chat), text, key=key, is_admin=is_admin,
+                   channel=topic)

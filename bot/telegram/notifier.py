@@ -30,11 +30,13 @@ class TelegramNotifier:
         """Send, translating Telegram's refusals into the queue's outcomes. (Flood control and
         brief network failures were already waited out and retried by the rate limiter.)"""
         try:
+            topic = int(outgoing.channel) if outgoing.channel else None
             try:
-                await render.deliver(self.bot, render.Target(chat_id(outgoing.recipient)),
+                await render.deliver(self.bot, render.Target(int(outgoing.recipient), topic),
                                      outgoing.reply)
             except ChatMigrated as moved:  # the group became a supergroup with a new id
-                await render.deliver(self.bot, render.Target(moved.new_chat_id), outgoing.reply)
+                await render.deliver(self.bot, render.Target(moved.new_chat_id, topic),
+                                     outgoing.reply)
         except Forbidden as error:
             raise Undeliverable(error.message) from error
         except RetryAfter as error:
@@ -45,14 +47,6 @@ class TelegramNotifier:
             raise
         except NetworkError as error:  # includes TimedOut
             raise RetryLater(NETWORK_RETRY_SECONDS, error.message) from error
-
-
-def chat_id(recipient: str) -> int | str:
-    """A queued recipient as Telegram takes it: a chat id, or a channel's @username."""
-    try:
-        return int(recipient)
-    except ValueError:
-        return recipient
 
 
 def retry_seconds(error: RetryAfter) -> float:

@@ -17,9 +17,12 @@ from telegram import (
     Message,
     ReplyParameters,
     Update,
+    User,
 )
 from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit, ParseMode
+from telegram.error import Forbidden
 
+from core import texts
 from core.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -167,7 +170,23 @@ async def deliver(bot: Bot, to: Target, reply: Reply) -> list[Message]:
 
 
 async def send(bot: Bot, update: Update, reply: Reply) -> None:
-    """Answer `update` in its chat."""
-    to = target(update)
-    if to is not None:
-        await deliver(bot, to, reply)
+    """Answer `update` in its chat. Telegram has no messages only one member of a group can
+    see, so in a group a personal reply goes to the sender privately and the group sees one
+    short line saying so (or, while the bot may not write to them, where to start a chat)."""
+    to, chat, user = target(update), update.effective_chat, update.effective_user
+    if to is None:
+        return
+    if reply.personal and chat is not None and chat.type != ChatType.PRIVATE and user is not None:
+        reply = await _privately(bot, user, reply)
+    await deliver(bot, to, reply)
+
+
+async def _privately(bot: Bot, user: User, reply: Reply) -> Reply:
+    """Send `reply` to the user's private chat; the line to post in the group instead."""
+    try:
+        await deliver(bot, Target(user.id), reply)
+    except Forbidden:  # they have not started a chat with the bot, or blocked it
+        link = f"https://t.me/{bot.username}"
+        return Reply(texts.OPEN_PRIVATE_CHAT.format(name=user.first_name, link=link),
+                     personal=False)
+    return Reply(texts.SENT_PRIVATELY.format(name=user.first_name), personal=False)

@@ -34,8 +34,8 @@ from bot.telegram.handlers import BotData, CoachApplication, CoachContext
 from bot.telegram.limits import PatientLimiter
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.ordering import PerChatOrder
-from core.coach import CoachService
-from core.commands import COMMANDS, Command
+from core.api import CoachAPI
+from core.command_table import COMMANDS, Command
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
@@ -50,7 +50,7 @@ SEND_RETRIES = 3
 URL_LOGGERS = ("httpx", "telegram.Bot", "telegram.ext.ExtBot")
 
 
-def build_application(settings: Settings, token: str, coach: CoachService, *,
+def build_application(settings: Settings, token: str, coach: CoachAPI, *,
                       rate_limited: bool = True,
                       concurrent_updates: int = CONCURRENT_UPDATES) -> CoachApplication:
     """The python-telegram-bot Application with every handler wired. (`rate_limited=False` is
@@ -106,7 +106,7 @@ def menus() -> list[tuple[BotCommandScope, list[Command]]]:
 class TelegramService:
     """Polling (the default) or a webhook when RETROWALK_TELEGRAM_WEBHOOK_URL is set."""
 
-    def __init__(self, settings: Settings, token: str, coach: CoachService, *,
+    def __init__(self, settings: Settings, token: str, coach: CoachAPI, *,
                  rate_limited: bool = True, concurrent_updates: int = CONCURRENT_UPDATES) -> None:
         self.settings = settings
         self._redact = RedactSecrets([token])

@@ -23,11 +23,6 @@ class WalkContext:
     pain_rose: bool = False
 
 
-def tip_text(key: str) -> str:
-    """The sentence for a tip key."""
-    return texts.TIPS[key]
-
-
 def candidates(context: WalkContext) -> list[str]:
     """Tips that fit this walk, most fitting first."""
     keys: list[str] = []

@@ -19,16 +19,19 @@ def default_database_url(directory: Path | None = None) -> str:
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`; SQLite gets WAL, busy_timeout, foreign keys and BEGIN IMMEDIATE."""
+    """An engine for `url`; SQLite gets WAL, busy_timeout, foreign keys and BEGIN IMMEDIATE.
+
+    Statement parameters (notes, pain scores) are never shown in errors or logs."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None hands transaction control to us, so BEGIN IMMEDIATE can be issued:
     # plain deferred BEGIN fails with "database is locked" under concurrent read-then-write.
     engine = create_engine(
-        url, echo=echo, connect_args={"isolation_level": None, "check_same_thread": False}
+        url, echo=echo, hide_parameters=True,
+        connect_args={"isolation_level": None, "check_same_thread": False},
     )
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin_sqlite)
@@ -52,6 +55,14 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: Any) -> Non
 def _begin_sqlite(connection: Any) -> None:
     mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
     connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine (same pool) for transactions that only read: SQLite begins them
+    deferred, so they never wait on a writer; PostgreSQL refuses any write inside them."""
+    if is_sqlite(engine):
+        return engine.execution_options(sqlite_begin="DEFERRED")
+    return engine.execution_options(postgresql_readonly=True)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -1,40 +1,33 @@
 """Repositories: every query the services need, and the only place SQL is written.
 
-Statements are built once at import with bound parameters: on SQLite, building a statement costs
-several times more than running it. Rows come back as the plain records of `records.py`; records
-handed out are watched, and what changed is written back when the unit of work commits.
+They hand out the table objects of `models.py`, tracked by the unit of work's session: a service
+changes an attribute and the session writes that column at commit. Inserts that may race with
+another coach (first contact, a settled day, a message seen twice) use INSERT ... ON CONFLICT DO
+NOTHING and then read back what is there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import date
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel, col, select
 
-from core.persistence import records
-from core.persistence.tables import (
-    AccountRow,
-    ChatRow,
-    DeliveryRow,
-    MemberRow,
-    PauseRow,
-    PersonRow,
-    StreakEventRow,
-    WalkRow,
+from core.persistence.models import (
+    Account,
+    Chat,
+    Member,
+    Pause,
+    Person,
+    ProcessedMessage,
+    StreakEvent,
+    Walk,
 )
-
-R = TypeVar("R")
-
-PEOPLE: Table = PersonRow.__table__  # type: ignore[attr-defined]
-ACCOUNTS: Table = AccountRow.__table__  # type: ignore[attr-defined]
-WALKS: Table = WalkRow.__table__  # type: ignore[attr-defined]
-PAUSES: Table = PauseRow.__table__  # type: ignore[attr-defined]
-EVENTS: Table = StreakEventRow.__table__  # type: ignore[attr-defined]
-CHATS: Table = ChatRow.__table__  # type: ignore[attr-defined]
-MEMBERS: Table = MemberRow.__table__  # type: ignore[attr-defined]
-DELIVERIES: Table = DeliveryRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -47,300 +40,258 @@ class Totals:
     first_day: date | None
 
 
-class Tracker:
-    """Remembers the records handed out and writes back, at commit, those that changed."""
-
-    def __init__(self) -> None:
-        self._watched: list[tuple[Table, Any, dict[str, Any]]] = []
-
-    def watch(self, table: Table, record: R) -> R:
-        """Hand out `record`, remembering how it looked."""
-        self._watched.append((table, record, dict(vars(record))))
-        return record
-
-    def clear(self) -> None:
-        """Stop watching everything (the rows are gone)."""
-        self._watched.clear()
-
-    def forget(self, record: object) -> None:
-        """Stop watching a record (it was deleted)."""
-        self._watched = [w for w in self._watched if w[1] is not record]
-
-    def write_back(self, connection: Connection) -> None:
-        """Update every watched row whose record changed."""
-        for table, record, before in self._watched:
-            now = vars(record)
-            if now != before:
-                # Only the other columns are set: rewriting the key would make SQLite check every
-                # row that refers to it.
-                values = {k: v for k, v in now.items() if k != "id"}
-                connection.execute(_UPDATE_BY_ID[table.name], dict(values, _id=record.id))
-                before.update(now)
-
-
-def _update_by_id(table: Table) -> Any:
-    return (update(table).where(table.c.id == bindparam("_id"))
-            .values({c.name: bindparam(c.name) for c in table.c if c.name != "id"}))
-
-
-_UPDATE_BY_ID = {t.name: _update_by_id(t) for t in (PEOPLE, ACCOUNTS, PAUSES, CHATS)}
-
-
-def record_of(kind: type[R], row: Any, prefix: str = "") -> R:
-    """A record from a row whose columns (after `prefix`) are named like its fields."""
-    mapping = row._mapping
-    return kind(**{f.name: mapping[prefix + f.name] for f in fields(kind)})  # type: ignore[arg-type]
-
-
-def labelled(table: Table, prefix: str) -> list[Any]:
-    """All columns of a table, renamed with a prefix so a join keeps them apart."""
-    return [column.label(prefix + column.name) for column in table.c]
-
-
-def _values(record: object, table: Table) -> dict[str, Any]:
-    return {k: v for k, v in vars(record).items() if k in table.c and k != "id"}
-
-
+# The statements of every request are built once, here: building one costs several times
+# more than SQLAlchemy's cached compilation and SQLite's execution of it (see bench/core.py).
 _BY_ACCOUNT = (
-    select(*labelled(PEOPLE, "p_"), *labelled(ACCOUNTS, "a_"))
-    .join_from(ACCOUNTS, PEOPLE, ACCOUNTS.c.person_id == PEOPLE.c.id)
-    .where(ACCOUNTS.c.platform == bindparam("platform"),
-           ACCOUNTS.c.external_id == bindparam("external_id"))
+    select(Person, Account).join(Account, col(Account.person_id) == col(Person.id))
+    .where(col(Account.platform) == bindparam("platform"),
+           col(Account.external_id) == bindparam("external_id"))
 )
-_ACCOUNTS_OF = select(ACCOUNTS).where(ACCOUNTS.c.person_id == bindparam("person"))
-_INSERT = {t.name: insert(t) for t in (PEOPLE, ACCOUNTS, WALKS, PAUSES, EVENTS, CHATS, MEMBERS)}
-_WALK_BY_SOURCE = select(WALKS).where(WALKS.c.source_key == bindparam("key"))
-_WALK_BY_ID = select(WALKS).where(WALKS.c.id == bindparam("id"),
-                                  WALKS.c.person_id == bindparam("person"))
-_LATEST_WALK = (select(WALKS).where(WALKS.c.person_id == bindparam("person"))
-                .order_by(WALKS.c.id.desc()).limit(1))
-_DELETE_WALK = delete(WALKS).where(WALKS.c.id == bindparam("id"))
+# FOR UPDATE OF people (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+_BY_ACCOUNT_LOCKED = _BY_ACCOUNT.with_for_update(of=Person)
 _MINUTES_BY_DAY = (
-    select(WALKS.c.day, func.sum(WALKS.c.minutes))
-    .where(WALKS.c.person_id == bindparam("person"), WALKS.c.day >= bindparam("first"),
-           WALKS.c.day <= bindparam("last"))
-    .group_by(WALKS.c.day)
+    select(col(Walk.day), func.sum(Walk.minutes))
+    .where(col(Walk.person_id) == bindparam("person"), col(Walk.day) >= bindparam("first"),
+           col(Walk.day) <= bindparam("last"))
+    .group_by(col(Walk.day))
 )
-_ALL_WALKS = (select(WALKS).where(WALKS.c.person_id == bindparam("person"))
-              .order_by(WALKS.c.day, WALKS.c.id))
-_PAUSES_OVERLAPPING = select(PAUSES).where(
-    PAUSES.c.person_id == bindparam("person"),
-    PAUSES.c.start_day <= bindparam("last"),
-    PAUSES.c.end_day.is_(None) | (PAUSES.c.end_day >= bindparam("first")),
-)
-_ALL_PAUSES = (select(PAUSES).where(PAUSES.c.person_id == bindparam("person"))
-               .order_by(PAUSES.c.start_day))
-_DELETE_PAUSE = delete(PAUSES).where(PAUSES.c.id == bindparam("id"))
-_CHAT_BY_EXTERNAL = select(CHATS).where(CHATS.c.platform == bindparam("platform"),
-                                        CHATS.c.external_id == bindparam("external_id"))
-_MEMBER = select(MEMBERS).where(MEMBERS.c.chat_id == bindparam("chat"),
-                                MEMBERS.c.person_id == bindparam("person"))
-_MEMBERS = select(MEMBERS).where(MEMBERS.c.chat_id == bindparam("chat"))
-_DELETE_MEMBER = delete(MEMBERS).where(MEMBERS.c.chat_id == bindparam("chat"),
-                                       MEMBERS.c.person_id == bindparam("person"))
-_MEMBERSHIPS = (
-    select(*labelled(MEMBERS, "m_"), *labelled(CHATS, "c_"))
-    .join_from(MEMBERS, CHATS, MEMBERS.c.chat_id == CHATS.c.id)
-    .where(MEMBERS.c.person_id == bindparam("person"))
-)
-_MINUTES_BY_MEMBER = (
-    select(WALKS.c.person_id, WALKS.c.day, func.sum(WALKS.c.minutes))
-    .join_from(WALKS, MEMBERS, MEMBERS.c.person_id == WALKS.c.person_id)
-    .where(MEMBERS.c.chat_id == bindparam("chat"), WALKS.c.day >= bindparam("first"),
-           WALKS.c.day <= bindparam("last"))
-    .group_by(WALKS.c.person_id, WALKS.c.day)
-)
+_PAUSES_OVERLAPPING = select(Pause).where(
+    col(Pause.person_id) == bindparam("person"), col(Pause.start_day) <= bindparam("last"),
+    col(Pause.end_day).is_(None) | (col(Pause.end_day) >= bindparam("first")))
+
+
+_INSERT_WALK = insert(Walk.__table__).returning(Walk.__table__.c.id)  # type: ignore[attr-defined]
+
+
+def _insert_once(dialect: Any, model: type[SQLModel]) -> Any:
+    table = model.__table__  # type: ignore[attr-defined]
+    return dialect.insert(table).on_conflict_do_nothing().returning(literal(1))
+
+
+_INSERT_ONCE: dict[tuple[str, type[SQLModel]], Any] = {
+    (name, model): _insert_once(dialect, model)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+    for model in (Account, StreakEvent, ProcessedMessage, Chat, Member)
+}
+
+
+def insert_new(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> int:
+    """Insert rows, skipping any that would break a unique constraint; how many were new.
+    (RETURNING tells which were inserted: drivers differ on the row count of a skipped row.)"""
+    dialect = session.get_bind().dialect.name
+    statement = _INSERT_ONCE.get((dialect, model))
+    if statement is None:
+        statement = _insert_once(postgresql if dialect == "postgresql" else sqlite, model)
+    return sum(len(session.execute(statement, row).all()) for row in rows)
 
 
 class Repository:
-    """Base: a connection inside the unit of work's transaction, and the change tracker."""
+    """Base: the unit of work's session."""
 
-    def __init__(self, connection: Connection, tracker: Tracker) -> None:
-        self.connection = connection
-        self.tracker = tracker
-
-    def _insert(self, table: Table, record: R) -> R:
-        result = self.connection.execute(_INSERT[table.name], _values(record, table))
-        if "id" in table.c and result.inserted_primary_key:
-            record.id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
-        return record
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
 
 class People(Repository):
     """People and their platform accounts."""
 
     def by_account(
-        self, platform: str, external_id: str
-    ) -> tuple[records.Person, records.Account] | None:
-        """The person behind a platform account, with the account."""
-        row = self.connection.execute(
-            _BY_ACCOUNT, {"platform": platform, "external_id": external_id}).first()
-        if row is None:
-            return None
-        person = self.tracker.watch(PEOPLE, record_of(records.Person, row, "p_"))
-        return person, self.tracker.watch(ACCOUNTS, record_of(records.Account, row, "a_"))
+        self, platform: str, external_id: str, *, lock: bool = False
+    ) -> tuple[Person, Account] | None:
+        """The person behind a platform account, with the account. `lock` holds the person's
+        row until commit (PostgreSQL), so two requests of one person never interleave."""
+        query = _BY_ACCOUNT_LOCKED if lock else _BY_ACCOUNT
+        row = self.session.execute(
+            query, {"platform": platform, "external_id": external_id}).first()
+        return (row[0], row[1]) if row is not None else None
 
-    def add(self, person: records.Person, account: records.Account) -> None:
-        """Store a new person with their first account; both get their ids."""
-        self.tracker.watch(PEOPLE, self._insert(PEOPLE, person))
-        account.person_id = person.id
-        self.tracker.watch(ACCOUNTS, self._insert(ACCOUNTS, account))
+    def create(self, platform: str, external_id: str, name: str,
+               now: datetime) -> tuple[Person, Account]:
+        """A new person with their first account, or whoever another request created first."""
+        person = Person(created_at=now)
+        self.session.add(person)
+        self.session.flush()
+        new = insert_new(self.session, Account, [{
+            "person_id": person.id, "platform": platform, "external_id": external_id,
+            "display_name": name, "created_at": now}])
+        if not new:  # someone else's first message won the race: theirs is the person
+            self.session.delete(person)
+            self.session.flush()
+        found = self.by_account(platform, external_id, lock=True)
+        assert found is not None
+        return found
 
-    def accounts(self, person_id: int) -> list[records.Account]:
+    def account(self, account_id: int) -> Account | None:
+        """An account by its id."""
+        return self.session.get(Account, account_id)
+
+    def accounts(self, person_id: int) -> list[Account]:
         """Every platform account of a person."""
-        rows = self.connection.execute(_ACCOUNTS_OF, {"person": person_id})
-        return [record_of(records.Account, row) for row in rows]
+        return list(self.session.scalars(select(Account).where(Account.person_id == person_id)))
 
-    def delete(self, person_id: int) -> None:
+    def delete(self, person: Person) -> None:
         """Delete a person and, explicitly, every row that refers to them."""
-        for table in (WALKS, PAUSES, EVENTS, MEMBERS, DELIVERIES, ACCOUNTS):
-            self.connection.execute(delete(table).where(table.c.person_id == person_id))
-        self.connection.execute(delete(PEOPLE).where(PEOPLE.c.id == person_id))
-        self.tracker.clear()
+        for model in (Walk, Pause, StreakEvent, Member, ProcessedMessage, Account):
+            self.session.execute(delete(model).where(col(model.person_id) == person.key))
+        self.session.delete(person)
+        self.session.flush()
+
+    def first_time(self, key: str, person: Person, now: datetime) -> bool:
+        """Record that a platform message was acted on; False if it already was."""
+        row = {"key": key[:200], "person_id": person.key, "processed_at": now}
+        return insert_new(self.session, ProcessedMessage, [row]) == 1
 
 
 class Walks(Repository):
     """Walks, and sums over them by local day."""
 
-    def add(self, walk: records.Walk) -> records.Walk:
-        """Store a walk and give it an id."""
-        return self._insert(WALKS, walk)
+    def add(self, walk: Walk) -> Walk:
+        """Store a new walk and give it its id. (A walk is never changed once stored, so it is
+        inserted with one INSERT ... RETURNING id, not tracked by the session: that costs a
+        third of add() and flush(), and /log is the coach's busiest request.)"""
+        values = walk.model_dump(exclude={"id"})
+        walk.id = self.session.execute(_INSERT_WALK, values).scalar_one()
+        return walk
 
-    def by_source(self, source_key: str) -> records.Walk | None:
-        """The walk recorded from a given platform message, if any."""
-        row = self.connection.execute(_WALK_BY_SOURCE, {"key": source_key}).first()
-        return record_of(records.Walk, row) if row else None
-
-    def get(self, person_id: int, walk_id: int) -> records.Walk | None:
+    def get(self, person_id: int, walk_id: int) -> Walk | None:
         """One of a person's walks by id."""
-        row = self.connection.execute(_WALK_BY_ID, {"id": walk_id, "person": person_id}).first()
-        return record_of(records.Walk, row) if row else None
+        walk = self.session.get(Walk, walk_id)
+        return walk if walk is not None and walk.person_id == person_id else None
 
-    def latest(self, person_id: int) -> records.Walk | None:
+    def latest(self, person_id: int) -> Walk | None:
         """The walk the person logged most recently."""
-        row = self.connection.execute(_LATEST_WALK, {"person": person_id}).first()
-        return record_of(records.Walk, row) if row else None
+        return self.session.scalars(select(Walk).where(Walk.person_id == person_id)
+                                    .order_by(col(Walk.id).desc()).limit(1)).first()
 
-    def remove(self, walk: records.Walk) -> None:
+    def remove(self, walk: Walk) -> None:
         """Delete one walk."""
-        self.connection.execute(_DELETE_WALK, {"id": walk.id})
+        self.session.delete(walk)
+        self.session.flush()
 
     def minutes_by_day(self, person_id: int, first: date, last: date) -> dict[date, int]:
         """Minutes walked on each day from `first` to `last` (days without walks are absent)."""
-        rows = self.connection.execute(
+        rows = self.session.execute(
             _MINUTES_BY_DAY, {"person": person_id, "first": first, "last": last})
         return {day: int(minutes) for day, minutes in rows}
 
     def totals(self, person_id: int, first: date | None = None, last: date | None = None) -> Totals:
         """Minutes, walks, active days and first day over a span (all time by default)."""
         query = select(
-            func.coalesce(func.sum(WALKS.c.minutes), 0), func.count(WALKS.c.id),
-            func.count(func.distinct(WALKS.c.day)), func.min(WALKS.c.day),
-        ).where(WALKS.c.person_id == person_id)
+            func.coalesce(func.sum(Walk.minutes), 0), func.count(col(Walk.id)),
+            func.count(func.distinct(Walk.day)), func.min(Walk.day),
+        ).where(Walk.person_id == person_id)
         if first is not None:
-            query = query.where(WALKS.c.day >= first)
+            query = query.where(Walk.day >= first)
         if last is not None:
-            query = query.where(WALKS.c.day <= last)
-        minutes, walks, days, first_day = self.connection.execute(query).one()
+            query = query.where(Walk.day <= last)
+        row: tuple[Any, ...] = tuple(self.session.execute(query).one())
+        minutes, walks, days, first_day = row
         return Totals(int(minutes), int(walks), int(days), first_day)
 
-    def all(self, person_id: int) -> list[records.Walk]:
+    def all(self, person_id: int) -> list[Walk]:
         """Every walk of a person, oldest day first."""
-        rows = self.connection.execute(_ALL_WALKS, {"person": person_id})
-        return [record_of(records.Walk, row) for row in rows]
+        return list(self.session.scalars(select(Walk).where(Walk.person_id == person_id)
+                                         .order_by(col(Walk.day), col(Walk.id))))
 
 
 class Pauses(Repository):
     """Pauses a person set."""
 
-    def overlapping(self, person_id: int, first: date, last: date) -> list[records.Pause]:
+    def overlapping(self, person_id: int, first: date, last: date) -> list[Pause]:
         """Pauses touching any day from `first` to `last`."""
-        rows = self.connection.execute(
-            _PAUSES_OVERLAPPING, {"person": person_id, "first": first, "last": last})
-        return [self.tracker.watch(PAUSES, record_of(records.Pause, row)) for row in rows]
+        return list(self.session.scalars(
+            _PAUSES_OVERLAPPING, {"person": person_id, "first": first, "last": last}))
 
-    def add(self, pause: records.Pause) -> None:
+    def add(self, pause: Pause) -> None:
         """Store a pause."""
-        self.tracker.watch(PAUSES, self._insert(PAUSES, pause))
+        self.session.add(pause)
 
-    def remove(self, pause: records.Pause) -> None:
+    def remove(self, pause: Pause) -> None:
         """Delete a pause that never took effect."""
-        self.tracker.forget(pause)
-        self.connection.execute(_DELETE_PAUSE, {"id": pause.id})
+        self.session.delete(pause)
 
-    def all(self, person_id: int) -> list[records.Pause]:
+    def all(self, person_id: int) -> list[Pause]:
         """Every pause of a person, oldest first."""
-        rows = self.connection.execute(_ALL_PAUSES, {"person": person_id})
-        return [record_of(records.Pause, row) for row in rows]
+        return list(self.session.scalars(select(Pause).where(Pause.person_id == person_id)
+                                         .order_by(col(Pause.start_day))))
 
 
 class StreakEvents(Repository):
     """Freezes earned and spent on settled days."""
 
-    def add(self, events: list[records.StreakEvent]) -> None:
-        """Store events of newly settled days."""
-        for event in events:
-            self._insert(EVENTS, event)
+    def add(self, person_id: int, events: Sequence[tuple[date, str]]) -> None:
+        """Store events of newly settled days (a day settled twice keeps its first events)."""
+        insert_new(self.session, StreakEvent,
+                   [{"person_id": person_id, "day": day, "kind": kind} for day, kind in events])
 
-    def since(
-        self, person_id: int, first: date, kind: str | None = None
-    ) -> list[records.StreakEvent]:
+    def since(self, person_id: int, first: date, kind: str | None = None) -> list[StreakEvent]:
         """Events from `first` on, oldest first."""
-        query = select(EVENTS).where(EVENTS.c.person_id == person_id, EVENTS.c.day >= first)
+        query = select(StreakEvent).where(StreakEvent.person_id == person_id,
+                                          StreakEvent.day >= first)
         if kind is not None:
-            query = query.where(EVENTS.c.kind == kind)
-        rows = self.connection.execute(query.order_by(EVENTS.c.day))
-        return [record_of(records.StreakEvent, row) for row in rows]
+            query = query.where(StreakEvent.kind == kind)
+        return list(self.session.scalars(query.order_by(col(StreakEvent.day))))
 
     def clear(self, person_id: int) -> None:
         """Forget every event of a person (their streak will be folded again)."""
-        self.connection.execute(delete(EVENTS).where(EVENTS.c.person_id == person_id))
+        self.session.execute(delete(StreakEvent).where(col(StreakEvent.person_id) == person_id))
 
 
 class Chats(Repository):
     """Groups and servers, and who takes part in their challenges."""
 
-    def by_external(self, platform: str, external_id: str) -> records.Chat | None:
+    def by_external(self, platform: str, external_id: str) -> Chat | None:
         """A chat by its platform id."""
-        row = self.connection.execute(
-            _CHAT_BY_EXTERNAL, {"platform": platform, "external_id": external_id}).first()
-        return self.tracker.watch(CHATS, record_of(records.Chat, row)) if row else None
+        return self.session.scalars(select(Chat).where(
+            Chat.platform == platform, Chat.external_id == external_id)).first()
 
-    def add(self, chat: records.Chat) -> records.Chat:
-        """Store a chat and give it an id."""
-        return self.tracker.watch(CHATS, self._insert(CHATS, chat))
+    def get(self, chat_id: int) -> Chat | None:
+        """A chat by its id."""
+        return self.session.get(Chat, chat_id)
 
-    def member(self, chat_id: int, person_id: int) -> records.Member | None:
+    def create(self, platform: str, external_id: str, kind: str, title: str,
+               now: datetime) -> Chat:
+        """A new chat, or the one another request created first."""
+        insert_new(self.session, Chat, [{
+            "platform": platform, "external_id": external_id, "kind": kind, "title": title,
+            "created_at": now, "challenge_on": True, "challenge_time": "09:00",
+            "timezone": "UTC", "daily_goal": 10}])
+        chat = self.by_external(platform, external_id)
+        assert chat is not None
+        return chat
+
+    def member(self, chat_id: int, person_id: int) -> Member | None:
         """A person's membership in a chat's challenge."""
-        row = self.connection.execute(_MEMBER, {"chat": chat_id, "person": person_id}).first()
-        return record_of(records.Member, row) if row else None
+        return self.session.get(Member, (chat_id, person_id))
 
-    def add_member(self, member: records.Member) -> None:
-        """Add a person to a challenge."""
-        self._insert(MEMBERS, member)
+    def add_member(self, member: Member) -> bool:
+        """Add a person to a challenge; False if they already were in."""
+        return insert_new(self.session, Member, [member.model_dump()]) == 1
 
-    def remove_member(self, member: records.Member) -> None:
+    def remove_member(self, member: Member) -> None:
         """Take a person out of a challenge."""
-        self.connection.execute(_DELETE_MEMBER, {"chat": member.chat_id,
-                                                 "person": member.person_id})
+        self.session.delete(member)
 
-    def members(self, chat_id: int) -> list[records.Member]:
+    def members(self, chat_id: int) -> list[Member]:
         """Everyone in a chat's challenge."""
-        rows = self.connection.execute(_MEMBERS, {"chat": chat_id})
-        return [record_of(records.Member, row) for row in rows]
+        return list(self.session.scalars(select(Member).where(Member.chat_id == chat_id)))
 
-    def memberships(self, person_id: int) -> list[tuple[records.Member, records.Chat]]:
+    def memberships(self, person_id: int) -> list[tuple[Member, Chat]]:
         """The challenges a person takes part in, with their chats."""
-        rows = self.connection.execute(_MEMBERSHIPS, {"person": person_id})
-        return [(record_of(records.Member, r, "m_"), record_of(records.Chat, r, "c_"))
-                for r in rows]
+        rows = self.session.execute(
+            select(Member, Chat).join(Chat, col(Chat.id) == col(Member.chat_id))
+            .where(Member.person_id == person_id))
+        return [(member, chat) for member, chat in rows]
 
     def minutes_by_member(
         self, chat_id: int, first: date, last: date
     ) -> dict[int, dict[date, int]]:
         """Each member's minutes per day over a span."""
-        rows = self.connection.execute(
-            _MINUTES_BY_MEMBER, {"chat": chat_id, "first": first, "last": last})
+        rows = self.session.execute(
+            select(col(Walk.person_id), col(Walk.day), func.sum(Walk.minutes))
+            .join(Member, col(Member.person_id) == col(Walk.person_id))
+            .where(Member.chat_id == chat_id, Walk.day >= first, Walk.day <= last)
+            .group_by(col(Walk.person_id), col(Walk.day)))
         result: dict[int, dict[date, int]] = {}
         for person_id, day, minutes in rows:
             result.setdefault(person_id, {})[day] = int(minutes)

@@ -1,43 +1,44 @@
-"""The unit of work: one transaction, the repositories inside it, commit or roll back as a whole."""
+"""The unit of work: one SQLAlchemy session, one transaction, the repositories inside it.
+
+The session is SQLAlchemy's own unit of work: it tracks every object it hands out and, at
+commit, writes only the columns that changed. A unit of work that only reads runs in a
+read-only transaction and must leave nothing changed.
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from core.persistence.engine import checkpoint
+from core.persistence.engine import checkpoint, read_only
 from core.persistence.queue import Deliveries
-from core.persistence.repositories import Chats, Pauses, People, StreakEvents, Tracker, Walks
+from core.persistence.repositories import Chats, Pauses, People, StreakEvents, Walks
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A unit of work opened for reading changed something: a bug, never a user's doing."""
 
 
 class UnitOfWork:
-    """`with uow:` opens a transaction; nothing is kept unless `commit()` is called.
+    """`with uow:` opens a transaction; nothing is kept unless `commit()` is called."""
 
-    Records handed out by the repositories are plain objects; the ones that changed are written
-    back by `commit()`."""
-
-    connection: Connection
+    session: Session
 
     def __init__(self, engine: Engine, *, write: bool = True) -> None:
         self.engine = engine
         self.write = write
 
     def __enter__(self) -> UnitOfWork:
-        connection = self.engine.connect()
-        if self.engine.dialect.name == "sqlite":
-            # Reads take a deferred BEGIN so they never wait on a writer; writes take IMMEDIATE.
-            mode = "IMMEDIATE" if self.write else "DEFERRED"
-            connection = connection.execution_options(sqlite_begin=mode)
-        self.connection = connection
-        self._transaction = connection.begin()
-        self.tracker = Tracker()
-        self.people = People(connection, self.tracker)
-        self.walks = Walks(connection, self.tracker)
-        self.pauses = Pauses(connection, self.tracker)
-        self.events = StreakEvents(connection, self.tracker)
-        self.chats = Chats(connection, self.tracker)
-        self.deliveries = Deliveries(connection, self.tracker)
+        # Objects stay readable after commit: replies are shaped from them afterwards.
+        self.session = Session(self.engine, expire_on_commit=False)
+        self.people = People(self.session)
+        self.walks = Walks(self.session)
+        self.pauses = Pauses(self.session)
+        self.events = StreakEvents(self.session)
+        self.chats = Chats(self.session)
+        self.deliveries = Deliveries(self.session)
         return self
 
     def __exit__(
@@ -46,14 +47,24 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._transaction.is_active:
-            self._transaction.rollback()
-        self.connection.close()
+        session = self.session
+        try:
+            if exc_type is None and not self.write and self.changed():
+                raise ReadOnlyViolation(f"a read-only unit of work changed {self.changed()}")
+        finally:
+            session.close()  # rolls back whatever was not committed
+
+    def changed(self) -> list[object]:
+        """Objects added, changed or deleted and not yet committed."""
+        session = self.session
+        dirty = [o for o in session.dirty if session.is_modified(o)]
+        return [*session.new, *dirty, *session.deleted]
 
     def commit(self) -> None:
-        """Write back changed records and keep everything done in this unit."""
-        self.tracker.write_back(self.connection)
-        self._transaction.commit()
+        """Keep everything done in this unit."""
+        if not self.write:
+            raise ReadOnlyViolation("a read-only unit of work cannot commit")
+        self.session.commit()
 
 
 class UnitOfWorkFactory:
@@ -61,10 +72,11 @@ class UnitOfWorkFactory:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._reader = read_only(engine)
 
     def __call__(self, *, write: bool = True) -> UnitOfWork:
-        """A new unit of work."""
-        return UnitOfWork(self.engine, write=write)
+        """A new unit of work: for writing (the default) or for reading only."""
+        return UnitOfWork(self.engine if write else self._reader, write=write)
 
     def compact(self) -> None:
         """After a deletion: fold the write-ahead log into the file so nothing deleted lingers."""

@@ -11,7 +11,7 @@ from core.domain.challenges import Standing, board
 from core.domain.ranges import MAX_DAILY_GOAL
 from core.errors import BadInput, NotAllowed, NothingToDo
 from core.identity import ChatRef
-from core.persistence.records import Chat, Member
+from core.persistence.models import Chat, Member
 from core.persistence.uow import UnitOfWork
 from core.services.people import Who
 
@@ -28,8 +28,8 @@ def chat_for(uow: UnitOfWork, ref: ChatRef, now: datetime) -> Chat:
     """The stored chat for a platform chat, created on first use; keeps its title fresh."""
     chat = uow.chats.by_external(ref.platform.value, ref.external_id)
     if chat is None:
-        return uow.chats.add(Chat(id=0, platform=ref.platform.value, external_id=ref.external_id,
-                                  kind=ref.kind.value, title=ref.title[:100], created_at=now))
+        return uow.chats.create(ref.platform.value, ref.external_id, ref.kind.value,
+                                ref.title[:100], now)
     if ref.title and ref.title[:100] != chat.title:
         chat.title = ref.title[:100]
     return chat
@@ -37,20 +37,18 @@ def chat_for(uow: UnitOfWork, ref: ChatRef, now: datetime) -> Chat:
 
 def member_count(uow: UnitOfWork, chat: Chat) -> int:
     """How many people take part."""
-    return len(uow.chats.members(chat.id))
+    return len(uow.chats.members(chat.key))
 
 
 def join(uow: UnitOfWork, who: Who, chat: Chat, now: datetime) -> bool:
     """Add the person to the challenge; False when they were already in."""
-    if uow.chats.member(chat.id, who.id) is not None:
-        return False
-    uow.chats.add_member(Member(chat.id, who.id, who.name, now))
-    return True
+    member = Member(chat_id=chat.key, person_id=who.id, display_name=who.name, joined_at=now)
+    return uow.chats.add_member(member)
 
 
 def leave(uow: UnitOfWork, who: Who, chat: Chat) -> None:
     """Take the person out of the challenge; their walks stay theirs."""
-    member = uow.chats.member(chat.id, who.id)
+    member = uow.chats.member(chat.key, who.id)
     if member is None:
         raise NothingToDo(texts.NOT_A_MEMBER)
     uow.chats.remove_member(member)
@@ -62,8 +60,8 @@ def standings(uow: UnitOfWork, chat: Chat, now: datetime) -> Board:
     start = local.week_start(today)
     # Members log in their own zones; a day of margin either side keeps their walks in the week.
     margin = timedelta(days=1)
-    minutes = uow.chats.minutes_by_member(chat.id, start - margin, today + margin)
-    members = uow.chats.members(chat.id)
+    minutes = uow.chats.minutes_by_member(chat.key, start - margin, today + margin)
+    members = uow.chats.members(chat.key)
     rows = [(m.display_name or texts.SOMEONE,
              {d: v for d, v in minutes.get(m.person_id, {}).items() if start <= d <= today})
             for m in members]
@@ -93,11 +91,12 @@ def set_timezone(chat: Chat, raw: str) -> None:
 def set_goal(chat: Chat, raw: str) -> None:
     """Set the daily challenge goal in minutes."""
     text = raw.strip().lower().removesuffix("min").strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_DAILY_GOAL:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DAILY_GOAL:
         raise BadInput(texts.CHALLENGE_GOAL_INVALID.format(limit=MAX_DAILY_GOAL))
     chat.daily_goal = int(text)
 
 
-def set_channel(chat: Chat, channel_id: str) -> None:
-    """Post the daily challenge in this channel."""
-    chat.post_channel = channel_id
+def set_channel(chat: Chat, channel: str | None) -> None:
+    """Post the daily challenge where the admin asked for it: the channel or topic of this chat
+    the command came from (None: the chat itself). Never a chat named in typed text."""
+    chat.post_channel = channel

@@ -74,4 +74,4 @@ def _iso(value: Any) -> str | None:
 
 def forget(uow: UnitOfWork, who: Who) -> None:
     """Delete every row about the person (the caller checkpoints the log after commit)."""
-    uow.people.delete(who.id)
+    uow.people.delete(who.person)

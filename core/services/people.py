@@ -10,7 +10,7 @@ from core.domain import days as local
 from core.domain.ranges import MAX_GOAL, MAX_PAUSE_DAYS, MIN_GOAL
 from core.errors import BadInput, NothingToDo
 from core.identity import UserRef
-from core.persistence.records import Account, Pause, Person
+from core.persistence.models import Account, Pause, Person
 from core.persistence.uow import UnitOfWork
 
 PENDING_SCREEN = "screen"
@@ -29,7 +29,7 @@ class Who:
     @property
     def id(self) -> int:
         """The person's id."""
-        return self.person.id
+        return self.person.key
 
     @property
     def name(self) -> str:
@@ -42,25 +42,29 @@ def today_for(person: Person, now: datetime) -> date:
     return local.local_day(now, person.timezone, person.day_start_hour)
 
 
-def find(uow: UnitOfWork, user: UserRef, now: datetime) -> Who | None:
-    """The person behind an account, if they are known."""
-    found = uow.people.by_account(user.platform.value, user.external_id)
+def find(uow: UnitOfWork, user: UserRef, now: datetime, *, lock: bool = False) -> Who | None:
+    """The person behind an account, if they are known (`lock`: held until commit)."""
+    found = uow.people.by_account(user.platform.value, user.external_id, lock=lock)
     if found is None:
         return None
     person, account = found
     return Who(person, account, today_for(person, now))
 
 
+def is_current(who: Who, user: UserRef) -> bool:
+    """True when nothing about the account needs writing: reachable, with the same name."""
+    name = user.display_name[:100]
+    return who.account.unreachable_since is None and (not name or name == who.account.display_name)
+
+
 def identify(uow: UnitOfWork, user: UserRef, now: datetime) -> Who:
-    """The person behind an account, created on first contact; writing marks them reachable."""
-    who = find(uow, user, now)
+    """The person behind an account, created on first contact, their row held until commit;
+    writing marks them reachable."""
+    who = find(uow, user, now, lock=True)
     if who is None:
-        person = Person(id=0, created_at=now)
-        account = Account(id=0, person_id=0, platform=user.platform.value,
-                          external_id=user.external_id, display_name=user.display_name[:100],
-                          created_at=now)
-        uow.people.add(person, account)
-        return Who(person, account, today_for(person, now))
+        person, account = uow.people.create(user.platform.value, user.external_id,
+                                            user.display_name[:100], now)
+        who = Who(person, account, today_for(person, now))
     if who.account.unreachable_since is not None:
         who.account.unreachable_since = None
     if user.display_name and user.display_name[:100] != who.account.display_name:
@@ -70,9 +74,15 @@ def identify(uow: UnitOfWork, user: UserRef, now: datetime) -> Who:
 
 def mark_unreachable(uow: UnitOfWork, user: UserRef, now: datetime) -> None:
     """Record that the platform refused delivery (blocked, DMs closed) until they write again."""
-    who = find(uow, user, now)
-    if who is not None and who.account.unreachable_since is None:
-        who.account.unreachable_since = now
+    who = find(uow, user, now, lock=True)
+    if who is not None:
+        mark_account_unreachable(who.account, now)
+
+
+def mark_account_unreachable(account: Account, now: datetime) -> None:
+    """The platform refuses to deliver to this account until the person writes again."""
+    if account.unreachable_since is None:
+        account.unreachable_since = now
 
 
 def ask(who: Who, pending: str, now: datetime) -> None:
@@ -116,7 +126,7 @@ def set_day_start(who: Who, raw: str, now: datetime) -> None:
 def set_goal(who: Who, raw: str) -> None:
     """Set the weekly goal in minutes."""
     text = raw.strip().lower().removesuffix("min").removesuffix("minutes").strip()
-    if not text.isdigit() or not MIN_GOAL <= int(text) <= MAX_GOAL:
+    if not (text.isascii() and text.isdigit()) or not MIN_GOAL <= int(text) <= MAX_GOAL:
         shown = raw.strip()[:20]
         raise BadInput(texts.GOAL_INVALID.format(text=shown, low=MIN_GOAL, high=MAX_GOAL))
     who.person.weekly_goal = int(text)
@@ -143,7 +153,7 @@ def pause(uow: UnitOfWork, who: Who, raw: str) -> date | None:
 
     The pause starts today, or tomorrow when today already has a walk (that day is done)."""
     text = raw.strip().lower().removesuffix("days").removesuffix("day").strip()
-    if text and (not text.isdigit() or not 1 <= int(text) <= MAX_PAUSE_DAYS):
+    if text and (not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAUSE_DAYS):
         raise BadInput(texts.PAUSE_INVALID.format(limit=MAX_PAUSE_DAYS))
     walked_today = bool(uow.walks.minutes_by_day(who.id, who.today, who.today))
     start = who.today + timedelta(days=1 if walked_today else 0)
@@ -152,7 +162,7 @@ def pause(uow: UnitOfWork, who: Who, raw: str) -> date | None:
     if current is not None:
         current.end_day = end
     else:
-        uow.pauses.add(Pause(who.id, start, end))
+        uow.pauses.add(Pause(person_id=who.id, start_day=start, end_day=end))
     return end
 
 
@@ -174,7 +184,7 @@ def _end(uow: UnitOfWork, who: Who, pause: Pause) -> None:
 def end_pause_for_walk(uow: UnitOfWork, who: Who, pauses: list[Pause]) -> bool:
     """A walk today ends a pause covering today; `pauses` is updated in place. True if one ended."""
     for pause in pauses:
-        if pause.start_day <= who.today and (pause.end_day is None or who.today <= pause.end_day):
+        if pause.covers(who.today):
             _end(uow, who, pause)
             if pause.start_day >= who.today:
                 pauses.remove(pause)

@@ -15,8 +15,7 @@ from core.domain.streaks import (
     StreakView,
     fold,
 )
-from core.persistence.records import Pause, Person
-from core.persistence.records import StreakEvent as EventRecord
+from core.persistence.models import Pause, Person
 from core.persistence.uow import UnitOfWork
 
 # Days older than this can no longer receive walks (backdating stops at 7 days; the margin
@@ -58,13 +57,13 @@ def reset(uow: UnitOfWork, person: Person) -> None:
     """Forget the checkpoint so the streak is folded again from the first walk (after undoing an
     old walk)."""
     _store(person, StreakState())
-    uow.events.clear(person.id)
+    uow.events.clear(person.key)
 
 
 def _status(day: date, minutes: dict[date, int], pauses: list[Pause]) -> DayStatus:
     if minutes.get(day, 0) > 0:
         return DayStatus.WALKED
-    if any(p.start_day <= day and (p.end_day is None or day <= p.end_day) for p in pauses):
+    if any(p.covers(day) for p in pauses):
         return DayStatus.PAUSED
     return DayStatus.MISSED
 
@@ -84,28 +83,33 @@ def _unsettled(person: Person, today: date) -> date:
 
 
 def snapshot(
-    uow: UnitOfWork, person: Person, today: date, *, history: bool = False,
-    pauses: list[Pause] | None = None,
+    uow: UnitOfWork, person: Person, today: date, *, settle: bool = False,
+    history: bool = False, pauses: list[Pause] | None = None,
 ) -> Snapshot:
-    """Settle what can no longer change, then fold the open days through today.
+    """Fold the days since the checkpoint through today. Days that can no longer change are
+    stored as the new checkpoint when `settle` is set (in units of work that write); otherwise
+    they are folded in memory only, so reading never writes.
 
     `pauses` may carry the pauses from `window_start` on, already loaded by the caller."""
     settle_through = today - timedelta(days=SETTLE_LAG)
     state = state_of(person)
     unsettled = _unsettled(person, today)
     first = window_start(person, today)
-    minutes = uow.walks.minutes_by_day(person.id, first, today)
+    minutes = uow.walks.minutes_by_day(person.key, first, today)
     if pauses is None:
-        pauses = uow.pauses.overlapping(person.id, first, today)
+        pauses = uow.pauses.overlapping(person.key, first, today)
+    settled: list[StreakEvent] = []
     if unsettled <= settle_through:
-        state, events = fold(state, _statuses(unsettled, settle_through, minutes, pauses))
-        _store(person, state)
-        uow.events.add([EventRecord(person.id, e.day, e.kind) for e in events])
+        state, settled = fold(state, _statuses(unsettled, settle_through, minutes, pauses))
+        if settle:
+            _store(person, state)
+            uow.events.add(person.key, [(e.day, e.kind.value) for e in settled])
+            settled = []
     open_first = max(unsettled, settle_through + timedelta(days=1))
     walked_today = minutes.get(today, 0) > 0
     last_open = today if walked_today else today - timedelta(days=1)
     state, fresh = fold(state, _statuses(open_first, last_open, minutes, pauses))
-    used = _freezes_used(uow, person.id, today, fresh) if history else ()
+    used = _freezes_used(uow, person.key, today, settled + fresh) if history else ()
     view = StreakView(state.current, max(state.best, state.current), state.freezes, state.score,
                       walked_today, used)
     return Snapshot(view, minutes, today)
@@ -124,5 +128,6 @@ def _freezes_used(
 ) -> tuple[date, ...]:
     since = today - timedelta(days=HISTORY_DAYS)
     stored = uow.events.since(person_id, since, EventKind.FREEZE_USED)
-    days = [row.day for row in stored] + [e.day for e in fresh if e.kind is EventKind.FREEZE_USED]
+    days = [row.day for row in stored] + [e.day for e in fresh
+                                          if e.kind is EventKind.FREEZE_USED and e.day >= since]
     return tuple(sorted(set(days)))

@@ -9,7 +9,7 @@ from core import texts
 from core.domain.parsing import WalkEntry
 from core.domain.tips import FIRST_DAYS, WalkContext, choose_tip
 from core.errors import BadInput, NothingToDo
-from core.persistence.records import Walk
+from core.persistence.models import Walk
 from core.persistence.uow import UnitOfWork
 from core.services import people, streaks
 from core.services.people import Who
@@ -18,14 +18,13 @@ from core.services.streaks import Snapshot
 
 @dataclass(frozen=True)
 class Logged:
-    """A walk just recorded (or found already recorded), with what the reply needs."""
+    """A walk just recorded, with what the reply needs."""
 
     walk: Walk
     snapshot: Snapshot
     goal: int
     tip: str | None
     resumed: bool = False
-    duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,26 +35,19 @@ class Undone:
     snapshot: Snapshot
 
 
-def log_walk(
-    uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry, source_key: str | None = None
-) -> Logged:
-    """Record a walk for its local day; a message seen before records nothing new."""
+def log_walk(uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry) -> Logged:
+    """Record a walk for its local day."""
     person = who.person
-    if source_key is not None and (earlier := uow.walks.by_source(source_key)) is not None:
-        snap = streaks.snapshot(uow, person, who.today)
-        return Logged(earlier, snap, person.weekly_goal, None, duplicate=True)
     if person.streak_through is not None and entry.day <= person.streak_through:
         raise BadInput(texts.WHEN_TOO_OLD.format(day=entry.day.isoformat(), limit=7))
     pauses = uow.pauses.overlapping(who.id, streaks.window_start(person, who.today), who.today)
     resumed = entry.day == who.today and people.end_pause_for_walk(uow, who, pauses)
     walk = uow.walks.add(Walk(
         person_id=who.id, day=entry.day, minutes=entry.minutes, recorded_at=now,
-        steps=entry.steps, place=entry.place, pain=entry.pain, note=entry.note,
-        source_key=source_key,
-    ))
+        steps=entry.steps, place=entry.place, pain=entry.pain, note=entry.note))
     if person.plan_start is None or entry.day < person.plan_start:
         person.plan_start = entry.day
-    snap = streaks.snapshot(uow, person, who.today, pauses=pauses)
+    snap = streaks.snapshot(uow, person, who.today, settle=True, pauses=pauses)
     context = WalkContext(
         place=entry.place,
         # Before anything is settled the snapshot holds every day walked so far.
@@ -83,4 +75,4 @@ def undo(uow: UnitOfWork, who: Who, walk_id: int | None = None) -> Undone:
     if through is not None and walk.day <= through:
         streaks.reset(uow, who.person)
     uow.walks.remove(walk)
-    return Undone(walk, streaks.snapshot(uow, who.person, who.today))
+    return Undone(walk, streaks.snapshot(uow, who.person, who.today, settle=True))

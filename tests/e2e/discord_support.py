@@ -13,7 +13,7 @@ import discord
 
 from bot.discord.service import DiscordService
 from bot.settings import Settings
-from core.coach import Coach
+from core.coach import AsyncCoach
 from tests.fakes.discord import (
     FakeChannel,
     FakeDiscord,
@@ -34,7 +34,7 @@ class World:
 
     fake: FakeDiscord
     service: DiscordService
-    coach: Coach
+    coach: AsyncCoach
     db: Path
     clock: ManualClock
     guild: FakeGuild
@@ -64,7 +64,7 @@ def fake_settings(fake: FakeDiscord, guild: FakeGuild) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def discord_world(coach: Coach, db: Path, clock: ManualClock) -> AsyncIterator[World]:
+async def discord_world(coach: AsyncCoach, db: Path, clock: ManualClock) -> AsyncIterator[World]:
     """Start a fake Discord and the service on it; stop both after."""
     async with FakeDiscord() as fake:
         guild = fake.guild("Walkers")

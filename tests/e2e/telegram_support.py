@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.settings import Settings
 from bot.telegram.service import TelegramService
-from core.coach import Coach
+from core.coach import AsyncCoach
 from tests.fakes.telegram import Call, Chat, FakeTelegram, User
 from tests.support import ManualClock
 
@@ -28,7 +28,7 @@ class World:
 
     fake: FakeTelegram
     service: TelegramService
-    coach: Coach
+    coach: AsyncCoach
     db: Path
     clock: ManualClock
     ada: User  # a group admin
@@ -89,7 +89,7 @@ def webhook_settings(fake: FakeTelegram, secret: str | None = None) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def telegram_world(coach: Coach, db: Path, clock: ManualClock, *,
+async def telegram_world(coach: AsyncCoach, db: Path, clock: ManualClock, *,
                          webhook: bool = False, start: bool = True,
                          **fake_options: Any) -> AsyncIterator[World]:
     """Start a fake Telegram and the service on it (unless the test starts it, e.g. with

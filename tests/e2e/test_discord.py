@@ -7,6 +7,7 @@ import gc
 import logging
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
@@ -14,13 +15,14 @@ import discord
 import pytest
 
 from bot.discord import views
-from bot.discord.notifier import send_direct
 from bot.discord.service import DiscordService
 from bot.dispatch import Dispatcher
-from core import answers, texts
-from core.coach import Coach
-from core.commands import ADMIN_COMMANDS, COMMANDS
-from core.handlers import Message
+from core import texts
+from core.api import Message
+from core.coach import AsyncCoach
+from core.command_table import ADMIN_COMMANDS, COMMANDS
+from core.conversation.shared import quick_log_buttons
+from core.delivery import REMINDER, Outgoing, Undeliverable
 from core.identity import Platform, UserRef, private_chat
 from core.replies import Button, Reply
 from tests.e2e.discord_support import (
@@ -37,7 +39,7 @@ CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 
 
 @pytest.fixture
-async def world(coach: Coach, db_path: Path, clock: ManualClock,
+async def world(coach: AsyncCoach, db_path: Path, clock: ManualClock,
                 caplog: pytest.LogCaptureFixture) -> AsyncIterator[World]:
     """The bot running on a fake Discord; afterwards no unclosed sessions and no token logged."""
     caplog.set_level(logging.DEBUG)
@@ -287,33 +289,32 @@ async def test_export_sends_two_private_files_byte_for_byte(world: World) -> Non
     ix = await fake.slash(world.ada, "export")
     export = await ix.original(timeout=10)
     user = UserRef(Platform.DISCORD, str(world.ada.id), "ada")
-    expected = world.coach.command_now(Message(user, private_chat(user)), "export")
+    expected = world.coach.coach.command(Message(user, private_chat(user)), "export")
     assert export.ephemeral and export.content == shown(expected.text)
     assert [(a.filename, a.data) for a in export.attachments] == [
         (f.filename, f.data) for f in expected.files]
     assert export.attachments[0].data.startswith(b"day,minutes,place")
 
 
-async def test_direct_messages_arrive_with_buttons_and_closed_dms_mark_the_account(
+async def test_direct_messages_arrive_with_buttons_and_closed_dms_are_refused_for_good(
         world: World) -> None:
-    fake, client = world.fake, world.service.client
-    reminder = Reply("Time for a walk @everyone", buttons=answers.quick_log_buttons())
-    assert await send_direct(client, world.coach, str(world.ada.id), reminder)
+    fake, notifier = world.fake, world.service.notifier()
+    reply = Reply("Time for a walk @everyone", buttons=quick_log_buttons())
+    reminder = Outgoing(1, REMINDER, "discord", str(world.ada.id), reply, 1)
+    await notifier.deliver(reminder)
     (dm,) = sent_by_bot(fake.dms(world.ada))
     assert dm.content == "Time for a walk @everyone"
     assert dm.custom_ids == ["rw:log:5", "rw:log:10", "rw:log:20"]
     tap = await fake.click(world.ada, dm, "rw:log:20")
     assert (await tap.response()).content.startswith("Recorded: 20 min")
     long = Reply("\n".join(f"line {n} " + "x" * 90 for n in range(60)))
-    assert await send_direct(client, world.coach, str(world.ada.id), long)
+    await notifier.deliver(replace(reminder, reply=long))
     parts = [m.content for m in sent_by_bot(fake.dms(world.ada))[1:]]
     assert len(parts) == 3 and all(len(p) <= 2000 for p in parts)
     assert "\n".join(parts) == long.text
-    await (await fake.slash(world.bea, "start")).response()
     fake.block_dms(world.bea)
-    assert not await send_direct(client, world.coach, str(world.bea.id), reminder)
-    unreachable = {a["external_id"]: a["unreachable_since"] for a in rows(world.db, "accounts")}
-    assert unreachable[str(world.ada.id)] is None and unreachable[str(world.bea.id)] is not None
+    with pytest.raises(Undeliverable):
+        await notifier.deliver(replace(reminder, recipient=str(world.bea.id)))
 
 
 async def test_reminders_and_challenge_posts_are_delivered_by_the_dispatcher(
@@ -340,11 +341,19 @@ async def test_reminders_and_challenge_posts_are_delivered_by_the_dispatcher(
     assert post.custom_ids == ["rw:join"]
     (elsewhere,) = sent_by_bot(fake.channel_messages(lobby))
     assert elsewhere.content.startswith("Today's walk challenge in Runners")
-    outcome = {d["recipient"]: d["status"] for d in rows(world.db, "deliveries")}
-    assert outcome == {str(world.ada.id): "sent", str(world.bea.id): "dead",
-                       str(world.posts.id): "sent", str(runners.id): "sent"}
+    assert outcomes(world.db) == {str(world.ada.id): "sent", str(world.bea.id): "dead",
+                                  str(world.guild.id): "sent", str(runners.id): "sent"}
     unreachable = {a["external_id"]: a["unreachable_since"] for a in rows(world.db, "accounts")}
     assert unreachable[str(world.bea.id)] is not None and unreachable[str(world.ada.id)] is None
+
+
+def outcomes(db: Path) -> dict[str, str]:
+    """What became of each queued message, by the account (reminders) or server (posts) it
+    was for."""
+    accounts = {a["id"]: a["external_id"] for a in rows(db, "accounts")}
+    chats = {c["id"]: c["external_id"] for c in rows(db, "chats")}
+    return {accounts.get(d["account_id"]) or chats[d["chat_id"]]: d["status"]
+            for d in rows(db, "deliveries")}
 
 
 async def test_a_redelivered_interaction_never_logs_a_walk_twice(world: World) -> None:

@@ -8,13 +8,19 @@ import os
 import signal
 import sqlite3
 import sys
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from core import texts
+from core.api import Message
+from core.identity import Platform, UserRef, private_chat
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram import Chat, FakeTelegram, User
+from tests.support import ManualClock, make_coach, sqlite_engine
 
 STARTUP = 30.0
 
@@ -26,20 +32,25 @@ async def fakes() -> AsyncIterator[tuple[FakeTelegram, FakeDiscord]]:
 
 
 async def start_coach(
-    tmp_path: Path, env: dict[str, str]
+    tmp_path: Path, env: dict[str, str], *, own_group: bool = False
 ) -> asyncio.subprocess.Process:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("RETROWALK_")}
+    """`retrowalk run` in `tmp_path`; `own_group`: leading a process group of its own, as a
+    service under systemd does."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("RETROWALK_") and k != "PTB_TIMEDELTA"}
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path,
         env={**clean, "RETROWALK_LOG_LEVEL": "DEBUG", **env},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        start_new_session=own_group)
 
 
-async def stop_coach(process: asyncio.subprocess.Process) -> str:
-    """SIGTERM, then everything it logged."""
-    if process.returncode is None:
-        process.send_signal(signal.SIGTERM)
-    _, err = await asyncio.wait_for(process.communicate(), 30)
+async def stop_coach(process: asyncio.subprocess.Process,
+                     signal: signal.Signals | None = signal.SIGTERM) -> str:
+    """Send `signal` (unless the caller already signalled), then everything it logged."""
+    if process.returncode is None and signal is not None:
+        process.send_signal(signal)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
     return err.decode()
 
 
@@ -101,3 +112,90 @@ async def test_one_process_serves_telegram_and_discord_and_stops_cleanly(
     assert "Traceback" not in log
     assert telegram.token not in log and discord.token not in log
     assert telegram.token_leaks == [] and telegram.spec_violations() == []
+
+
+async def test_sigterm_to_the_process_group_answers_everyone_and_repeats_nothing(
+    tmp_path: Path
+) -> None:
+    """systemd stops a service by sending SIGTERM to every process of its group (Ctrl-C sends
+    SIGINT the same way). Mid fan-out and mid burst of messages, the coach answers every
+    message in hand, sends and records the reminder in hand, and exits 0; restarted, it sends
+    the rest. Nobody gets an apology, nobody a reminder twice."""
+    db = tmp_path / "retrowalk.db"
+    async with FakeTelegram(send_latency=0.05) as telegram:
+        walkers = [telegram.user(f"Walker{n}") for n in range(40)]
+        chats = [telegram.private_chat(w) for w in walkers]
+        queue_reminders(db, walkers)
+        env = {"RETROWALK_TELEGRAM_TOKEN": telegram.token,
+               "RETROWALK_TELEGRAM_API_URL": telegram.base_url,
+               "RETROWALK_TELEGRAM_FILE_URL": telegram.base_file_url}
+        process = await start_coach(tmp_path, env, own_group=True)
+        try:
+            await telegram.wait_until_polling(timeout=STARTUP)
+            for walker, chat in zip(walkers[:20], chats[:20], strict=True):
+                telegram.send_text(walker, chat, "/log 15 min park")
+            await until(lambda: len(reminders_received(telegram)) >= 5)
+            os.killpg(process.pid, signal.SIGTERM)
+            first_log = await stop_coach(process, signal=None)
+        finally:
+            if process.returncode is None:
+                process.kill()
+        assert process.returncode == 0, first_log
+        assert "Traceback" not in first_log and " ERROR " not in first_log, first_log
+        in_first_run = len(reminders_received(telegram))
+        assert 5 <= in_first_run < len(walkers)  # stopped mid fan-out
+
+        again = await start_coach(tmp_path, env, own_group=True)
+        try:
+            await until(lambda: len(reminders_received(telegram)) >= len(walkers), 60)
+            await until(lambda: all(answers_to(telegram, c) for c in chats[:20]), 30)
+            os.killpg(again.pid, signal.SIGTERM)
+            second_log = await stop_coach(again, signal=None)
+        finally:
+            if again.returncode is None:
+                again.kill()
+        assert again.returncode == 0, second_log
+    received = reminders_received(telegram)
+    assert sorted(received) == sorted(c.id for c in chats)  # each exactly once
+    for chat in chats[:20]:
+        [answer] = answers_to(telegram, chat)
+        assert answer.startswith("Recorded: 15 min")
+    everything = [c.text or "" for c in telegram.recorder.calls if c.method == "sendMessage"]
+    assert not [t for t in everything if t == texts.APOLOGY]
+    with sqlite3.connect(db) as conn:
+        statuses = dict(conn.execute("SELECT status, count(*) FROM deliveries GROUP BY status"))
+    assert statuses == {"sent": len(walkers)}
+
+
+def queue_reminders(db: Path, walkers: list[User]) -> None:
+    """Each walker asked for a reminder at this minute; the planner has queued them all."""
+    engine = sqlite_engine(db)
+    now = datetime.now(UTC)
+    clock = ManualClock(now)
+    coach = make_coach(engine, clock)
+    for walker in walkers:
+        user = UserRef(Platform.TELEGRAM, str(walker.id), walker.first_name)
+        coach.handle(Message(user, private_chat(user), f"/remind {now:%H:%M}"))
+    assert coach.plan_deliveries(["telegram"]) == len(walkers)
+    engine.dispose()
+
+
+def reminders_received(telegram: FakeTelegram) -> list[int | str | None]:
+    """The chats that received a reminder, once per reminder."""
+    return [c.chat_id for c in telegram.recorder.calls
+            if c.method == "sendMessage" and c.ok and (c.text or "").startswith("Time for a")]
+
+
+def answers_to(telegram: FakeTelegram, chat: Chat) -> list[str]:
+    """What the bot answered in a chat, reminders left out."""
+    return [c.text or "" for c in telegram.recorder.calls
+            if c.method == "sendMessage" and c.ok and c.chat_id == chat.id
+            and not (c.text or "").startswith("Time for a")]
+
+
+async def until(check: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait until `check()` holds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition never held"
+        await asyncio.sleep(0.02)

@@ -18,9 +18,10 @@ from bot.app import running
 from bot.telegram import render
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.service import TelegramService
-from core import answers, texts
-from core.coach import Coach
-from core.commands import ADMIN_COMMANDS, COMMANDS
+from core import texts
+from core.coach import AsyncCoach
+from core.command_table import ADMIN_COMMANDS, COMMANDS
+from core.conversation.shared import isolate, quick_log_buttons
 from core.delivery import CHALLENGE, REMINDER, Outgoing, Undeliverable
 from core.replies import Button, Reply
 from tests.e2e.telegram_support import (
@@ -41,7 +42,7 @@ TICK = 1.0
 
 
 @pytest.fixture
-async def world(coach: Coach, db_path: Path, clock: ManualClock,
+async def world(coach: AsyncCoach, db_path: Path, clock: ManualClock,
                 caplog: pytest.LogCaptureFixture) -> AsyncIterator[World]:
     """The bot polling a fake Telegram. Afterwards: every answer of the fake matched the Bot API,
     the token went nowhere but the URL path, and no log line (httpx included, at DEBUG) held it."""
@@ -148,9 +149,32 @@ async def test_plain_sentences_are_logged_in_private_and_ignored_in_groups(world
     reply = await world.say(world.ada, world.ada_chat, sentence)
     assert reply.text is not None and reply.text.startswith("Recorded: 20 min")
     world.fake.send_text(world.bob, world.group, "walked backwards 30 minutes")
-    streak = await world.command(world.bob, world.group, "streak")
+    await world.command(world.bob, world.group, "streak")  # answered, privately
+    streak = await world.fake.next_reply(world.bob_chat)
     assert streak.text is not None and streak.text.startswith("Current streak: 0 days")
     assert walk_minutes(world.db) == [20]
+
+
+async def test_personal_answers_in_a_group_go_privately_and_the_group_sees_one_line(
+        world: World) -> None:
+    fake, group = world.fake, world.group
+    line = await world.command(world.ada, group, "log", "20 min park pain 6 my left knee")
+    assert line.text == texts.SENT_PRIVATELY.format(name="Ada")
+    details = await fake.next_reply(world.ada_chat)
+    assert details.text is not None and "Pain 6/10" in details.text and "left knee" in details.text
+    assert data_of(details)[0].startswith("undo:")  # the Undo button comes with the details
+    for command in ("streak", "stats", "plan", "goal"):
+        line = await world.command(world.ada, group, command)
+        assert line.text == texts.SENT_PRIVATELY.format(name="Ada")
+        await fake.next_reply(world.ada_chat)
+    carol = fake.user("Carol")  # in the group, but never opened a chat with the bot
+    line = await world.command(carol, group, "stats")
+    assert line.text == texts.OPEN_PRIVATE_CHAT.format(
+        name="Carol", link=f"https://t.me/{fake.bot_user.username}")
+    in_group = "\n".join(str(m.get("text", "")) for m in fake.sent_to(group))
+    assert "6/10" not in in_group and "knee" not in in_group and "20 min" not in in_group
+    board = await world.command(world.bob, group, "leaderboard")  # public: for everyone
+    assert board.text is not None and board.text.startswith("No one has joined")
 
 
 async def test_a_photo_caption_in_private_is_read_like_a_sentence(world: World) -> None:
@@ -165,14 +189,16 @@ async def test_group_commands_for_other_bots_are_left_alone(world: World) -> Non
     fake.send_text(world.bob, group, "/log@SomeOtherBot 99 min")
     fake.send_text(world.bob, group, "/weather")  # someone else's command, no mention
     fake.send_command(world.bob, group, "log", "15 min park", mention=False)
-    plain = await fake.next_reply(group)
+    await fake.next_reply(group)
+    plain = await fake.next_reply(world.bob_chat)
     assert plain.text is not None and plain.text.startswith("Recorded: 15 min")
     unknown = await world.command(world.bob, group, "weather")
     assert unknown.text == texts.UNKNOWN_COMMAND.format(name="weather")
-    mentioned = await world.command(world.bob, group, "log", "10 min")
+    await world.command(world.bob, group, "log", "10 min")
+    mentioned = await fake.next_reply(world.bob_chat)
     assert mentioned.text is not None and mentioned.text.startswith("Recorded: 10 min")
     assert walk_minutes(world.db) == [15, 10]
-    assert len(fake.sent_to(group)) == 3
+    assert len(fake.sent_to(group)) == 3  # two short lines and the refusal
 
 
 async def test_updates_of_one_chat_are_answered_in_order(world: World) -> None:
@@ -296,7 +322,7 @@ async def test_markup_typed_by_a_user_is_stored_verbatim_and_shown_as_typed(
     note = "<b>x</b> _y_ *z* & <i>"
     reply = await world.say(world.ada, world.ada_chat, f"/log 10 min {note}")
     assert reply.params["parse_mode"] == "HTML"
-    assert reply.text is not None and answers.isolate(note) in reply.text
+    assert reply.text is not None and isolate(note) in reply.text
     entities = (reply.message or {}).get("entities", [])
     assert not [e for e in entities if e["type"] not in ("bot_command", "mention")]
     assert [w["note"] for w in rows(world.db, "walks")] == [note]
@@ -305,7 +331,7 @@ async def test_markup_typed_by_a_user_is_stored_verbatim_and_shown_as_typed(
 async def test_a_reply_longer_than_one_message_is_split_at_line_ends(world: World) -> None:
     line = " ".join(["Backward walking, step by step 🚶"] * 3)
     long_text = "\n".join(f"{n}. {line}" for n in range(80))
-    reply = Reply(long_text, title="A long one", buttons=answers.quick_log_buttons())
+    reply = Reply(long_text, title="A long one", buttons=quick_log_buttons())
     pieces = render.messages(reply)
     assert len(pieces) == 3
     assert all(render.units(p) <= render.TEXT_LIMIT for p in pieces)
@@ -434,7 +460,7 @@ async def test_a_redelivered_update_after_a_restart_still_records_one_walk(
     await world.service.start()
     fake.redeliver(update_id)
     again = await fake.next_reply(chat)
-    assert again.text is not None and again.text.startswith(texts.LOGGED_ALREADY)
+    assert again.text is not None and again.text.startswith(texts.ALREADY_HANDLED)
     assert walk_minutes(world.db) == [15]
 
 
@@ -443,9 +469,10 @@ async def test_queued_messages_find_channels_and_moved_groups_and_give_up_on_los
     fake = world.fake
     notifier = TelegramNotifier(world.service.application.bot)
     post = Reply("Today's walk", buttons=(Button(texts.BUTTON_JOIN, "join"),), public=True)
-    channel = fake.group_chat("Walk news", supergroup=True, username="walknews")
-    await notifier.deliver(Outgoing(1, CHALLENGE, "telegram", "@walknews", post, 0))
-    assert (await fake.next_reply(channel)).text == "Today's walk"
+    forum = fake.group_chat("Walk club", forum=True)
+    await notifier.deliver(Outgoing(1, CHALLENGE, "telegram", str(forum.id), post, 0, "42"))
+    in_topic = await fake.next_reply(forum)
+    assert in_topic.text == "Today's walk" and in_topic.params["message_thread_id"] == 42
     moved = fake.group_chat("Walkers (supergroup)", supergroup=True)
     fake.fail_next("sendMessage", chat=world.group, description=(
         "Bad Request: group chat was upgraded to a supergroup chat"),
@@ -482,7 +509,7 @@ async def test_the_token_is_taken_out_of_every_url_logged_even_at_debug(
 
 
 async def test_a_webhook_serves_updates_and_rejects_a_wrong_secret(
-        coach: Coach, db_path: Path, clock: ManualClock,
+        coach: AsyncCoach, db_path: Path, clock: ManualClock,
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with telegram_world(coach, db_path, clock, webhook=True) as world:
@@ -511,7 +538,7 @@ async def test_a_webhook_serves_updates_and_rejects_a_wrong_secret(
 
 
 async def test_reminders_and_challenge_posts_arrive_once_and_a_blocked_user_goes_quiet(
-        coach: Coach, db_path: Path, clock: ManualClock,
+        coach: AsyncCoach, db_path: Path, clock: ManualClock,
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with telegram_world(coach, db_path, clock, start=False) as world, \
@@ -533,7 +560,10 @@ async def test_reminders_and_challenge_posts_arrive_once_and_a_blocked_user_goes
         assert data_of(post) == ["join"]
         assert len(fake.sent_to(world.ada_chat)) == 3 and len(fake.sent_to(world.group)) == 3
         await eventually(lambda: unreachable_since(world, world.bob.id) is not None)
-        statuses = {(d["kind"], d["recipient"]): d["status"] for d in rows(db_path, "deliveries")}
+        accounts = {a["id"]: a["external_id"] for a in rows(db_path, "accounts")}
+        chats = {c["id"]: c["external_id"] for c in rows(db_path, "chats")}
+        statuses = {(d["kind"], accounts.get(d["account_id"]) or chats[d["chat_id"]]): d["status"]
+                    for d in rows(db_path, "deliveries")}
         assert statuses == {("reminder", str(world.ada.id)): "sent",
                             ("reminder", str(world.bob.id)): "dead",
                             ("challenge", str(world.group.id)): "sent"}

@@ -420,6 +420,48 @@ async def test_blocked_user_raises_forbidden_and_lost_chat_not_found(fake: FakeT
     assert fake.calls[1].error == "Forbidden: bot was blocked by the user"
 
 
+async def test_a_user_who_never_opened_a_chat_cannot_be_written_to(fake: FakeTelegram) -> None:
+    stranger = fake.user("Carol")  # known to Telegram (e.g. seen in a group), no private chat
+    async with Bot(fake.token, base_url=fake.base_url) as bot:
+        with pytest.raises(Forbidden, match="can't initiate conversation"):
+            await bot.send_message(stranger.id, "hello?")
+        fake.private_chat(stranger)  # she pressed Start
+        assert (await bot.send_message(stranger.id, "hello!")).text == "hello!"
+
+
+async def test_forum_topics_carry_their_thread_both_ways(fake: FakeTelegram) -> None:
+    ada = fake.user("Ada")
+    forum = fake.group_chat("Walk club", forum=True, members=[ada])
+    seen: list[tuple[bool, int | None]] = []
+
+    async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None and update.effective_chat is not None
+        seen.append((update.effective_chat.is_forum, message.message_thread_id))
+        await context.bot.send_message(update.effective_chat.id, "here",
+                                       message_thread_id=message.message_thread_id)
+
+    app = fake.application_builder().build()
+    app.add_handler(MessageHandler(filters.TEXT, on_text))
+    async with polling(app):
+        fake.send_text(ada, forum, "hi topic", topic=42)
+        reply = await fake.next_reply(forum)
+    assert seen == [(True, 42)]
+    assert reply.params["message_thread_id"] == 42
+
+
+async def test_send_latency_delays_every_send_but_nothing_else() -> None:
+    async with FakeTelegram(send_latency=0.2) as fake:
+        chat = fake.private_chat(fake.user("Ada"))
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            started = time.monotonic()
+            await bot.get_me()
+            quick = time.monotonic() - started
+            await bot.send_message(chat.id, "slow")
+            slow = time.monotonic() - started - quick
+    assert quick < 0.2 <= slow
+
+
 async def test_any_error_on_demand_then_recovery(fake: FakeTelegram) -> None:
     chat = fake.private_chat(fake.user("Ada"))
     fake.fail_next("sendMessage", times=2, code=502, description="Bad Gateway")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
 
 from core.coach import Coach
 from core.errors import CoachError
@@ -19,14 +19,12 @@ COMMAND_WORDS = ["/log", "/timezone", "/remind", "/goal", "/daystart", "/pause",
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Person, Path]]:
-    path: Path = tmp_path_factory.mktemp("any") / "coach.db"
-    engine = sqlite_engine(path)
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Person, Engine]]:
+    engine = sqlite_engine(tmp_path_factory.mktemp("any") / "coach.db")
     coach: Coach = make_coach(engine, ManualClock(START))
     someone = person(coach, "fuzz")
     someone.say("/log 10 min")
-    yield someone, path
-    coach.close()
+    yield someone, engine
     engine.dispose()
 
 
@@ -40,14 +38,14 @@ texts = st.one_of(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=texts)
 def test_any_text_gets_a_reply_or_a_refusal_that_writes_nothing(
-    shared: tuple[Person, Path], text: str
+    shared: tuple[Person, Engine], text: str
 ) -> None:
-    someone, path = shared
-    before = table_rows(path)
+    someone, engine = shared
+    before = table_rows(engine)
     try:
         reply = someone.say(text)
     except CoachError as error:
         assert str(error).strip()
-        assert table_rows(path) == before
+        assert table_rows(engine) == before
         return
     assert reply.text.strip()

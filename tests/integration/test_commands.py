@@ -6,12 +6,12 @@ import csv
 import io
 import itertools
 import json
-from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from core.coach import Coach
-from core.commands import COMMANDS
+from core.command_table import COMMANDS
 from tests.support import ManualClock, Person, in_group, person, walk_minutes
 
 
@@ -101,20 +101,20 @@ def test_rising_pain_brings_the_stop_and_see_a_physiotherapist_advice(ada: Perso
     assert "Pain that rises, or sharp pain, means stop and see a physiotherapist." in reply.text
 
 
-def test_undo_removes_only_the_last_walk(ada: Person, db_path: Path) -> None:
+def test_undo_removes_only_the_last_walk(ada: Person, engine: Engine) -> None:
     ada.say("/log 10 min")
     ada.say("/log 25 min")
     assert "Removed your 25-minute walk from today" in ada.say("/undo").text
-    assert walk_minutes(db_path) == [10]
+    assert walk_minutes(engine) == [10]
     ada.say("/undo")
     assert "no walk to undo" in ada.fail("/undo")
 
 
-def test_the_undo_button_removes_the_walk_it_was_shown_with(ada: Person, db_path: Path) -> None:
+def test_the_undo_button_removes_the_walk_it_was_shown_with(ada: Person, engine: Engine) -> None:
     first = ada.say("/log 10 min")
     ada.say("/log 25 min")
     ada.press(first.buttons[0].action)
-    assert walk_minutes(db_path) == [25]
+    assert walk_minutes(engine) == [25]
     assert "already gone" in ada.fail_press(first.buttons[0].action)
 
 
@@ -190,31 +190,31 @@ def test_settings_commands_store_and_echo(ada: Person) -> None:
      ("/dance", "I don't know /dance"), ("x" * 5000, "That message is 5,000 characters")],
 )
 def test_bad_input_gets_a_specific_answer_and_changes_nothing(
-    ada: Person, db_path: Path, text: str, needle: str
+    ada: Person, engine: Engine, text: str, needle: str
 ) -> None:
     from tests.support import table_rows
 
     ada.say("/log 10 min")
-    before = table_rows(db_path)
+    before = table_rows(engine)
     assert needle in ada.fail(text)
-    assert table_rows(db_path) == before
+    assert table_rows(engine) == before
 
 
 def test_a_plain_sentence_without_a_walk_gets_a_gentle_pointer(ada: Person) -> None:
     assert "I didn't catch a walk there" in ada.say("hello coach").text
 
 
-def test_the_same_platform_message_twice_records_one_walk(ada: Person, db_path: Path) -> None:
+def test_the_same_platform_message_twice_records_one_walk(ada: Person, engine: Engine) -> None:
     ada.say("/log 15 min park", key="telegram:1:42")
     again = ada.say("/log 15 min park", key="telegram:1:42")
-    assert "Already recorded" in again.text
-    assert walk_minutes(db_path) == [15]
+    assert "already acted on that message once" in again.text
+    assert walk_minutes(engine) == [15]
 
 
-def test_hostile_text_is_stored_verbatim_and_harmless(ada: Person, db_path: Path) -> None:
+def test_hostile_text_is_stored_verbatim_and_harmless(ada: Person, engine: Engine) -> None:
     note = "Robert'); DROP TABLE walks;-- <b>x</b> 🚶 שלום"
     ada.say(f"/log 10 min {note}")
-    assert walk_minutes(db_path) == [10]
+    assert walk_minutes(engine) == [10]
     exported = ada.say("/export").files[1].data.decode()
     assert json.loads(exported)["walks"][0]["note"] == note
 
@@ -235,11 +235,11 @@ def test_export_gives_walks_as_csv_and_everything_as_json(ada: Person) -> None:
     assert {"settings", "walks", "streak_history", "challenges"} <= data.keys()
 
 
-def test_only_your_own_data_is_seen_and_changed(coach: Coach, db_path: Path) -> None:
+def test_only_your_own_data_is_seen_and_changed(coach: Coach, engine: Engine) -> None:
     ada, bob = person(coach, "ada"), person(coach, "bob")
     logged = ada.say("/log 30 min")
     bob.say("/log 5 min")
     assert "already gone" in bob.fail_press(logged.buttons[0].action)
     assert "Minutes: 5\n" in bob.say("/stats").text
     assert "Minutes: 30\n" in ada.say("/stats").text
-    assert sorted(walk_minutes(db_path)) == [5, 30]
+    assert sorted(walk_minutes(engine)) == [5, 30]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
+from sqlalchemy import Engine
 
 from core.coach import Coach
 from core.delivery import REMINDER
@@ -14,11 +13,11 @@ TG = [Platform.TELEGRAM.value]
 
 
 def plan(coach: Coach) -> int:
-    return asyncio.run(coach.plan_deliveries(TG))
+    return coach.plan_deliveries(TG)
 
 
 def claim(coach: Coach) -> list:
-    return asyncio.run(coach.claim(Platform.TELEGRAM.value))
+    return coach.claim(Platform.TELEGRAM.value)
 
 
 def telegram_person(coach: Coach, name: str = "ada") -> Person:
@@ -60,34 +59,34 @@ def test_no_reminder_after_a_walk_while_paused_or_too_late(
 
 
 def test_a_failed_send_is_retried_later_and_given_up_after_eight_attempts(
-    coach: Coach, clock: ManualClock, db_path: Path
+    coach: Coach, clock: ManualClock, engine: Engine
 ) -> None:
     telegram_person(coach).say("/remind 12:00")
     plan(coach)
     for attempt in range(8):
         [outgoing] = claim(coach)
         assert outgoing.attempts == attempt + 1
-        asyncio.run(coach.retry_delivery(outgoing.id, 30, "timeout"))
+        coach.retry_delivery(outgoing.id, 30, "timeout")
         assert claim(coach) == []
         clock.advance(seconds=31)
-    statuses = [r[7] for r in table_rows(db_path)["deliveries"]]
+    statuses = [r["status"] for r in table_rows(engine)["deliveries"]]
     assert statuses == ["dead"]
 
 
 def test_an_undeliverable_reminder_marks_the_account_unreachable_until_they_write(
-    coach: Coach, clock: ManualClock, db_path: Path
+    coach: Coach, clock: ManualClock, engine: Engine
 ) -> None:
     ada = telegram_person(coach)
     ada.say("/remind 12:00")
     plan(coach)
     [outgoing] = claim(coach)
-    asyncio.run(coach.undeliverable(outgoing.id, "Forbidden: bot was blocked by the user"))
-    [account] = table_rows(db_path)["accounts"]
-    assert account[-1] is not None
+    coach.undeliverable(outgoing.id, "Forbidden: bot was blocked by the user")
+    [account] = table_rows(engine)["accounts"]
+    assert account["unreachable_since"] is not None
     clock.advance(days=1)
     assert plan(coach) == 0  # not messaged again
     ada.say("/streak")  # writing again makes them reachable
-    assert table_rows(db_path)["accounts"][0][-1] is None
+    assert table_rows(engine)["accounts"][0]["unreachable_since"] is None
     assert plan(coach) == 1
 
 
@@ -100,7 +99,7 @@ def test_a_lease_that_runs_out_hands_the_message_out_again(
     clock.advance(minutes=3)  # the sender died without reporting
     [again] = claim(coach)
     assert again.id == first.id and again.attempts == 2
-    asyncio.run(coach.delivered(again.id))
+    coach.delivered(again.id)
     clock.advance(minutes=3)
     assert claim(coach) == []
 
@@ -117,15 +116,15 @@ def test_the_daily_challenge_post_goes_to_the_chosen_channel_once(
     [post] = claim(coach)
     assert post.recipient == "-100" and post.reply.public
     assert [b.action for b in post.reply.buttons] == ["join"]
-    asyncio.run(coach.undeliverable(post.id, "Forbidden: bot was kicked"))
+    coach.undeliverable(post.id, "Forbidden: bot was kicked")
     clock.advance(days=1)
     assert plan(coach) == 0  # the bot left the group: no more posts there
 
 
-def test_forget_removes_queued_reminders_too(coach: Coach, db_path: Path) -> None:
+def test_forget_removes_queued_reminders_too(coach: Coach, engine: Engine) -> None:
     ada = telegram_person(coach)
     ada.say("/remind 12:00")
     plan(coach)
     ada.say("/forget")
     ada.say("yes")
-    assert table_rows(db_path)["deliveries"] == []
+    assert table_rows(engine)["deliveries"] == []

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 from core.persistence.engine import make_engine
 from core.persistence.migrate import current_revision, upgrade
+from tests import postgres
 
 
 def differences(engine: Engine) -> list[object]:
@@ -18,13 +19,52 @@ def differences(engine: Engine) -> list[object]:
         return list(compare_metadata(MigrationContext.configure(connection), SQLModel.metadata))
 
 
+HEAD = "0003"
+
+
 def test_migrations_match_the_models_on_sqlite(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     upgrade(engine)
     assert differences(engine) == []
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == HEAD
     upgrade(engine)  # a second run changes nothing
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == HEAD
+
+
+def test_migrations_match_the_models_on_postgresql(postgres_admin: str) -> None:
+    with postgres.database(postgres_admin) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            assert differences(engine) == []
+            assert current_revision(engine) == HEAD
+        finally:
+            engine.dispose()
+
+
+def test_queued_deliveries_survive_the_move_to_stored_recipients(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0002")
+    day = "2026-11-24 12:00:00"
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO people (id, created_at, timezone, day_start_hour, weekly_goal, "
+            "streak_current, streak_best, streak_freezes, streak_run, streak_score) "
+            f"VALUES (1, '{day}', 'UTC', 0, 150, 0, 0, 0, 0, 0)"))
+        connection.execute(text(
+            "INSERT INTO accounts (person_id, platform, external_id, display_name, created_at) "
+            f"VALUES (1, 'telegram', '42', 'Ada', '{day}')"))
+        for recipient in ("42", "-100999"):  # an account's id, and a chat nobody stored
+            connection.execute(text(
+                "INSERT INTO deliveries (kind, platform, recipient, occurrence, person_id, "
+                "payload, status, attempts, not_before, created_at, last_error) VALUES "
+                f"('reminder', 'telegram', '{recipient}', '2026-11-24', 1, '{{}}', 'pending', 0,"
+                f" '{day}', '{day}', '')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT account_id, chat_id, status FROM deliveries"))
+        assert rows.all() == [(1, None, "pending")]
+    engine.dispose()
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import core.persistence.tables  # noqa: F401  (registers the tables on the metadata)
+import core.persistence.models  # noqa: F401  (registers the tables on the metadata)
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -69,6 +69,7 @@ class FakeTelegram:
         webhook_retry_delay: float = 0.1,
         host: str = "127.0.0.1",
         spec_path: str | None = None,
+        send_latency: float = 0.0,
     ) -> None:
         suffix = "AA" + "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(33))
         self.token = token or f"{bot_id}:{suffix}"
@@ -82,7 +83,8 @@ class FakeTelegram:
         self.recorder = Recorder()
         self.failures: list[Failure] = []
         self.server = ApiServer(self.world, self.token, self.recorder, strict_limits=strict_limits,
-                                throttle=Throttle(limits or Limits()), failures=self.failures)
+                                throttle=Throttle(limits or Limits()), failures=self.failures,
+                                send_latency=send_latency)
         self.pusher = WebhookPusher(self.world, self.recorder, webhook_retry_delay)
         self.world.on_webhook_change = self.pusher.reconfigure
         self._checker = Validator(self.world.spec)
@@ -159,12 +161,14 @@ class FakeTelegram:
     def group_chat(self, title: str, *, admins: Iterable[User] = (),
                    members: Iterable[User] = (), creator: User | None = None,
                    supergroup: bool = False, username: str | None = None,
-                   bot_is_admin: bool = False) -> Chat:
-        """A group (or supergroup) the bot is in, with a membership table for getChatMember."""
+                   bot_is_admin: bool = False, forum: bool = False) -> Chat:
+        """A group (or supergroup) the bot is in, with a membership table for getChatMember;
+        a forum is a supergroup with topics."""
         n = next(self._group_ids)
+        supergroup = supergroup or forum
         chat_id = -(1_001_000_000_000 + n) if supergroup else -(4_000_000_000 + n)
         chat = Chat(chat_id, "supergroup" if supergroup else "group", title=title,
-                    username=username)
+                    username=username, is_forum=forum)
         state = self.world.add_chat(chat)
         state.members[self.bot_user.id] = "administrator" if bot_is_admin else "member"
         for status, people in (("member", members), ("administrator", admins),
@@ -226,10 +230,13 @@ class FakeTelegram:
         return UpdateId(update["update_id"])
 
     def make_text_update(self, user: User, chat: ChatLike, text: str, *,
-                         reply_to: int | JSON | None = None) -> JSON:
-        """A stored message update from `user`, not queued (for post_webhook or redeliver)."""
+                         reply_to: int | JSON | None = None, topic: int | None = None) -> JSON:
+        """A stored message update from `user`, not queued (for post_webhook or redeliver);
+        `topic` is the forum topic (message_thread_id) it is written in."""
         entities = auto_entities(text)
         content: JSON = {"text": text, **({"entities": entities} if entities else {})}
+        if topic is not None:
+            content.update(message_thread_id=topic, is_topic_message=True)
         update_id = self.world.queue.next_id()
         update: JSON = {"update_id": update_id,
                         "message": self._user_message(user, chat, content, reply_to)}
@@ -238,21 +245,22 @@ class FakeTelegram:
         return update
 
     def send_text(self, user: User, chat: ChatLike, text: str, *,
-                        reply_to: int | JSON | None = None) -> UpdateId:
-        """`user` writes `text` in `chat` (commands, mentions and links get entities); the
-        update_id."""
-        update = self.make_text_update(user, chat, text, reply_to=reply_to)
+                        reply_to: int | JSON | None = None,
+                        topic: int | None = None) -> UpdateId:
+        """`user` writes `text` in `chat` (commands, mentions and links get entities), in a
+        forum `topic` if given; the update_id."""
+        update = self.make_text_update(user, chat, text, reply_to=reply_to, topic=topic)
         self.world.queue.push(update)
         return UpdateId(update["update_id"])
 
     def send_command(self, user: User, chat: ChatLike, command: str, args: str = "", *,
-                           mention: bool | None = None) -> UpdateId:
+                           mention: bool | None = None, topic: int | None = None) -> UpdateId:
         """`user` sends /command (as /command@BotName in groups unless mention=False)."""
         in_group = not self._state(chat).chat.is_private
         text = "/" + command.lstrip("/")
         if mention if mention is not None else in_group:
             text += f"@{self.bot_user.username}"
-        return self.send_text(user, chat, f"{text} {args}".rstrip())
+        return self.send_text(user, chat, f"{text} {args}".rstrip(), topic=topic)
 
     def send_callback(self, user: User, chat: ChatLike, message: int | JSON | Call,
                             data: str, *, check_button: bool = True) -> UpdateId:

@@ -53,11 +53,12 @@ class Chat:
     username: str | None = None
     first_name: str | None = None
     last_name: str | None = None
+    is_forum: bool = False
 
     def to_dict(self) -> JSON:
         """The Bot API `Chat` object."""
         out: JSON = {"id": self.id, "type": self.type}
-        for key in ("title", "username", "first_name", "last_name"):
+        for key in ("title", "username", "first_name", "last_name", "is_forum"):
             value = getattr(self, key)
             if value:
                 out[key] = value

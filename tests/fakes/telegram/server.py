@@ -8,6 +8,7 @@ A malformed token answers 404 and a well-formed but wrong one 401, like Telegram
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -19,7 +20,7 @@ from aiohttp import BodyPartReader, hdrs, web
 
 from .limits import Throttle
 from .methods import dispatch
-from .model import Call, Failure, FloodEvent, UploadedFile
+from .model import SEND_METHODS, Call, Failure, FloodEvent, UploadedFile
 from .recorder import Recorder
 from .state import CONFLICT
 from .validation import ApiError, Validator, bad_request
@@ -53,6 +54,7 @@ class ApiServer:
         throttle: Throttle,
         failures: list[Failure],
         monotonic: Callable[[], float] = time.monotonic,
+        send_latency: float = 0.0,
     ) -> None:
         self.world = world
         self.token = token
@@ -62,6 +64,7 @@ class ApiServer:
         self.failures = failures
         self.validator = Validator(world.spec)
         self.monotonic = monotonic
+        self.send_latency = send_latency
         self._seq = 0
 
     def app(self) -> web.Application:
@@ -206,6 +209,8 @@ class ApiServer:
                 penalty = self.throttle.check(method, state.chat, now)
             if penalty is not None:
                 raise self._flood(call, chat_id, penalty, injected=False)
+        if self.send_latency and method in SEND_METHODS:
+            await asyncio.sleep(self.send_latency)  # the round trip of a real send
         return dispatch(self.world, method, params, call.files)
 
     async def _get_updates(self, request: web.Request, params: dict[str, Any]) -> Any:

@@ -93,6 +93,9 @@ class World:
                 if not candidate.chat.is_private and username and username.lower() == wanted:
                     state = candidate
                     break
+        if state is None and isinstance(chat_id, int) and chat_id in self.users:
+            # A user who never opened a private chat with the bot cannot be written to.
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         if state is None or state.not_found:
             raise bad_request("chat not found")
         return state

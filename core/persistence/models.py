@@ -1,12 +1,15 @@
-"""The database tables, as SQLModel describes them. Alembic migrations in `migrations/` create and
-evolve them; repositories read and write them with prebuilt statements and hand out the plain
-records of `records.py`."""
+"""The rows the coach keeps, as SQLModel table classes: the one definition of each.
+
+Services read and change these objects inside a unit of work (an SQLAlchemy `Session`), which
+tracks what changed and writes only the changed columns at commit. Alembic migrations in
+`migrations/` create and evolve the tables.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from core.persistence.types import UTCDateTime
@@ -16,7 +19,7 @@ def _instant(nullable: bool = False) -> Column[datetime]:
     return Column(UTCDateTime(), nullable=nullable)
 
 
-class PersonRow(SQLModel, table=True):
+class Person(SQLModel, table=True):
     """One human, whatever platforms they use; settings and the settled streak live here."""
 
     __tablename__ = "people"
@@ -40,8 +43,14 @@ class PersonRow(SQLModel, table=True):
     streak_run: int = 0
     streak_score: float = 0.0
 
+    @property
+    def key(self) -> int:
+        """The id of a stored person (stored people always have one)."""
+        assert self.id is not None
+        return self.id
 
-class AccountRow(SQLModel, table=True):
+
+class Account(SQLModel, table=True):
     """A platform user (Telegram user id, Discord user id, console name) belonging to a person."""
 
     __tablename__ = "accounts"
@@ -56,7 +65,7 @@ class AccountRow(SQLModel, table=True):
     unreachable_since: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
 
 
-class WalkRow(SQLModel, table=True):
+class Walk(SQLModel, table=True):
     """One backward walk, counted for the user's local `day`."""
 
     __tablename__ = "walks"
@@ -71,10 +80,9 @@ class WalkRow(SQLModel, table=True):
     pain: int | None = None
     note: str = ""
     recorded_at: datetime = Field(sa_column=_instant())
-    source_key: str | None = Field(default=None, unique=True)
 
 
-class PauseRow(SQLModel, table=True):
+class Pause(SQLModel, table=True):
     """Days the user set aside (injury, travel): `end_day` None means until /resume."""
 
     __tablename__ = "pauses"
@@ -84,8 +92,12 @@ class PauseRow(SQLModel, table=True):
     start_day: date
     end_day: date | None = None
 
+    def covers(self, day: date) -> bool:
+        """True if `day` is one of the paused days."""
+        return self.start_day <= day and (self.end_day is None or day <= self.end_day)
 
-class StreakEventRow(SQLModel, table=True):
+
+class StreakEvent(SQLModel, table=True):
     """A freeze earned or spent on a settled day, kept for the streak history."""
 
     __tablename__ = "streak_events"
@@ -97,8 +109,22 @@ class StreakEventRow(SQLModel, table=True):
     kind: str
 
 
-class ChatRow(SQLModel, table=True):
-    """A group or server where people walk together; its challenge settings live here."""
+class ProcessedMessage(SQLModel, table=True):
+    """A platform message (or button press) the coach has acted on: each is acted on once, even
+    when the platform delivers it again."""
+
+    __tablename__ = "processed_messages"
+
+    key: str = Field(primary_key=True, max_length=200)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE", index=True)
+    processed_at: datetime = Field(sa_column=_instant())
+
+
+class Chat(SQLModel, table=True):
+    """A group or server where people walk together; its challenge settings live here.
+
+    `post_channel` is where in this chat the daily post goes: a Telegram forum topic or a
+    Discord channel of this server; None means the chat itself (Discord: its system channel)."""
 
     __tablename__ = "chats"
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
@@ -115,8 +141,14 @@ class ChatRow(SQLModel, table=True):
     timezone: str = "UTC"
     daily_goal: int = 10
 
+    @property
+    def key(self) -> int:
+        """The id of a stored chat."""
+        assert self.id is not None
+        return self.id
 
-class MemberRow(SQLModel, table=True):
+
+class Member(SQLModel, table=True):
     """A person taking part in a chat's walk challenge."""
 
     __tablename__ = "challenge_members"
@@ -129,25 +161,32 @@ class MemberRow(SQLModel, table=True):
     joined_at: datetime = Field(sa_column=_instant())
 
 
-class DeliveryRow(SQLModel, table=True):
+class Delivery(SQLModel, table=True):
     """A message the coach sends on its own (a reminder, a challenge post), queued once.
 
-    UNIQUE (kind, platform, recipient, occurrence): a job that runs twice, or a restart,
-    never queues the same message again."""
+    A reminder goes to a stored account, a challenge post to a stored chat; each is queued at
+    most once per occurrence (a local date), so a job that runs twice, or a restart, never
+    queues the same message again."""
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("kind", "platform", "recipient", "occurrence"),
+        Index("ux_deliveries_account_once", "kind", "account_id", "occurrence", unique=True,
+              sqlite_where=text("account_id IS NOT NULL"),
+              postgresql_where=text("account_id IS NOT NULL")),
+        Index("ux_deliveries_chat_once", "kind", "chat_id", "occurrence", unique=True,
+              sqlite_where=text("chat_id IS NOT NULL"),
+              postgresql_where=text("chat_id IS NOT NULL")),
         Index("ix_deliveries_due", "platform", "status", "not_before"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str
     platform: str
-    recipient: str
     occurrence: str
-    person_id: int | None = Field(default=None, foreign_key="people.id", ondelete="CASCADE",
-                                  index=True)
+    account_id: int | None = Field(default=None, foreign_key="accounts.id", ondelete="CASCADE",
+                                   index=True)
+    chat_id: int | None = Field(default=None, foreign_key="chats.id", ondelete="CASCADE",
+                                index=True)
     payload: str
     status: str = "pending"
     attempts: int = 0

@@ -1,10 +1,31 @@
-"""The command set, the same on every platform; adapters register these names."""
+"""The command table: every command, the same on every platform, with its usage, summary,
+example and the ranges and choices of its options. Adapters register menus and typed options
+from it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from core import texts
+from core.domain.parsing import PLACES
+from core.domain.ranges import (
+    MAX_DAILY_GOAL,
+    MAX_DAY_START,
+    MAX_GOAL,
+    MAX_MINUTES,
+    MAX_PAIN,
+    MAX_PAUSE_DAYS,
+    MAX_STEPS,
+    MIN_GOAL,
+    PERIODS,
+)
+
+__all__ = [
+    "ADMIN_COMMANDS", "BY_NAME", "COMMANDS", "GROUP_COMMANDS", "MAX_DAILY_GOAL", "MAX_DAY_START",
+    "MAX_GOAL", "MAX_MINUTES", "MAX_PAIN", "MAX_PAUSE_DAYS", "MAX_STEPS", "MIN_GOAL",
+    "OPTION_HELP", "PERIODS", "PLACES", "PRIVATE_COMMANDS", "Command",
+]
+OPTION_HELP = texts.OPTION_HELP
 
 GROUP_COMMANDS = frozenset(
     {"challenge", "join", "leave", "leaderboard", "challenge_time", "challenge_timezone",

@@ -1,0 +1,94 @@
+"""The conversation: what each command, sentence and button press is answered with.
+
+One module per family of commands (`walks`, `progress`, `settings`, `guide`, `data`,
+`groups`); each reads its arguments, calls the services inside the turn's unit of work and
+shapes the reply. Every sentence comes from `core.texts`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core import texts
+from core.conversation import data, groups, guide, progress, settings, walks
+from core.conversation.shared import screen_buttons
+from core.conversation.turn import Answer, Handler, Turn
+from core.domain.parsing import looks_like_walk, parse_log
+from core.errors import NothingToDo
+from core.replies import Reply
+from core.services import challenges, people
+from core.services.people import PENDING_FORGET, PENDING_SCREEN
+
+YES = frozenset({"yes", "y", "yeah", "yep", "ok", "confirm", "sure"})
+NO = frozenset({"no", "n", "nope", "nah"})
+# Commands a /start deep link may open.
+START_SHORTCUTS = frozenset({"plan", "safety", "myth", "tip", "help", "streak", "progress"})
+
+
+def _start(turn: Turn, args: str) -> Answer:
+    return guide.start(turn, args, {name: HANDLERS[name] for name in START_SHORTCUTS})
+
+
+_start.__doc__ = guide.start.__doc__
+
+HANDLERS: dict[str, Handler] = {
+    "start": _start, "help": guide.help_, "log": walks.log, "undo": walks.undo,
+    "streak": progress.streak, "stats": progress.stats, "progress": progress.progress,
+    "plan": progress.plan, "tip": guide.tip, "safety": guide.safety, "myth": guide.myth,
+    "goal": settings.goal, "timezone": settings.timezone, "daystart": settings.daystart,
+    "pause": settings.pause, "resume": settings.resume, "remind": settings.remind,
+    "export": data.export, "forget": data.forget, "challenge": groups.challenge,
+    "join": groups.join, "leave": groups.leave, "leaderboard": groups.leaderboard,
+    "challenge_time": groups.admin_setting(challenges.set_time),
+    "challenge_timezone": groups.admin_setting(challenges.set_timezone),
+    "challenge_goal": groups.admin_setting(challenges.set_goal),
+    "challenge_channel": groups.challenge_channel,
+}
+NO_ARGUMENTS = frozenset(
+    {"undo", "streak", "progress", "plan", "tip", "safety", "myth", "resume", "export", "forget",
+     "challenge", "join", "leave", "leaderboard"}
+)
+# Commands that only read: they run in a read-only unit of work, and a redelivered one is
+# simply answered again.
+READ_ONLY = frozenset({"help", "streak", "stats", "progress", "plan", "safety", "myth", "export"})
+
+
+def plain(turn: Turn, text: str) -> Reply:
+    """A message that is not a command: an answer to an open question, or a walk."""
+    word = text.strip().lower().strip(".!")
+    question = people.pending(turn.who, turn.now)
+    if question == PENDING_FORGET:
+        return data.answer_forget(turn, word in YES)
+    if question == PENDING_SCREEN and (word in YES or word in NO):
+        return guide.answer_screen(turn, word in YES)
+    if looks_like_walk(text):
+        return walks.record(turn, parse_log(text, turn.who.today))
+    if question == PENDING_SCREEN:
+        return Reply(texts.SCREEN_ANSWER, buttons=screen_buttons(), personal=False)
+    return Reply(texts.NOT_A_WALK, personal=False)
+
+
+# Every button's action, exactly: anything else (an old button, a forged press) is refused.
+_ACTION = re.compile(
+    r"log:(?P<minutes>[1-9][0-9]{0,2})|undo:(?P<walk>[1-9][0-9]{0,17})"
+    r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)"
+)
+
+
+def press(turn: Turn, action: str) -> Reply:
+    """A button pressed under an earlier reply."""
+    match = _ACTION.fullmatch(action) if len(action) <= 64 else None
+    if match is None:
+        raise NothingToDo(texts.BUTTON_UNKNOWN)
+    if match["minutes"]:
+        return walks.record(turn, parse_log(match["minutes"], turn.who.today))
+    if match["walk"]:
+        return walks.undo_walk(turn, int(match["walk"]))
+    if match["join"]:
+        return groups.join(turn, "")
+    yes = match["answer"] == "yes"
+    if match["question"] == "screen":
+        return guide.answer_screen(turn, yes)
+    if people.pending(turn.who, turn.now) == PENDING_FORGET or not yes:
+        return data.answer_forget(turn, yes)
+    raise NothingToDo(texts.BUTTON_UNKNOWN)

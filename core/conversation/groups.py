@@ -1,0 +1,97 @@
+"""Walking together in a group or server: /challenge, /join, /leave, /leaderboard and the
+admins' settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core import texts
+from core.conversation.shared import isolate
+from core.conversation.turn import Handler, Turn
+from core.domain.challenges import DAILY_CAP_MINUTES
+from core.errors import BadInput
+from core.persistence.models import Chat
+from core.replies import Button, Reply
+from core.services import challenges
+from core.services.challenges import Board
+
+
+def challenge_post(chat: Chat, members: int) -> Reply:
+    """The daily challenge post, public, with a join button."""
+    extra = texts.CHALLENGE_MEMBERS.format(count=members) if members else ""
+    text = texts.CHALLENGE.format(chat=chat.title or texts.THIS_GROUP, goal=chat.daily_goal,
+                                  cap=DAILY_CAP_MINUTES, members=extra)
+    return Reply(text, buttons=(Button(texts.BUTTON_JOIN, "join"),), public=True)
+
+
+def _settings(turn: Turn, chat: Chat) -> Reply:
+    """Today's challenge and the group's settings, with a join button."""
+    text = challenge_post(chat, challenges.member_count(turn.uow, chat)).text
+    settings = texts.CHALLENGE_SETTINGS.format(
+        chat=chat.title or texts.THIS_GROUP,
+        state=texts.ON if chat.challenge_on else texts.OFF, time=chat.challenge_time,
+        zone=chat.timezone, goal=chat.daily_goal)
+    return Reply("\n\n".join([text, settings, texts.CHALLENGE_SETTINGS_HINT]),
+                 buttons=(Button(texts.BUTTON_JOIN, "join"),), public=True)
+
+
+def challenge(turn: Turn, args: str) -> Reply:
+    """/challenge: today's challenge and the group's settings."""
+    return _settings(turn, turn.chat())
+
+
+def join(turn: Turn, args: str) -> Reply:
+    """/join the group's challenge."""
+    chat = turn.chat()
+    joined = challenges.join(turn.uow, turn.who, chat, turn.now)
+    template = texts.JOINED if joined else texts.ALREADY_JOINED
+    return Reply(template.format(name=turn.who.name, chat=chat.title or texts.THIS_GROUP),
+                 public=True)
+
+
+def leave(turn: Turn, args: str) -> Reply:
+    """/leave the group's challenge."""
+    chat = turn.chat()
+    challenges.leave(turn.uow, turn.who, chat)
+    return Reply(texts.LEFT.format(name=turn.who.name, chat=chat.title or texts.THIS_GROUP),
+                 public=True)
+
+
+def leaderboard(turn: Turn, args: str) -> Reply:
+    """/leaderboard: this week's board, public in the group."""
+    return _board(challenges.standings(turn.uow, turn.chat(), turn.now))
+
+
+def _board(result: Board) -> Reply:
+    name = result.chat.title or texts.THIS_GROUP
+    if not result.standings:
+        return Reply(texts.LEADERBOARD_EMPTY.format(chat=name), public=True,
+                     buttons=(Button(texts.BUTTON_JOIN, "join"),))
+    rows = "\n".join(
+        texts.LEADERBOARD_ROW.format(rank=n, name=isolate(s.name), points=s.points, days=s.days,
+                                     day_word=texts.plural_days(s.days))
+        for n, s in enumerate(result.standings, start=1))
+    return Reply(texts.LEADERBOARD.format(chat=name, cap=DAILY_CAP_MINUTES, rows=rows),
+                 public=True)
+
+
+def admin_setting(change: Callable[[Chat, str], None]) -> Handler:
+    """A group setting only the group's admins may change."""
+    def handler(turn: Turn, args: str) -> Reply:
+        chat = turn.chat()
+        challenges.require_admin(turn.message.is_admin)
+        change(chat, args)
+        return _settings(turn, chat)
+
+    handler.__doc__ = change.__doc__
+    return handler
+
+
+def challenge_channel(turn: Turn, args: str) -> Reply:
+    """/challenge_channel: post the daily challenge where this command was sent (admins)."""
+    chat = turn.chat()
+    challenges.require_admin(turn.message.is_admin)
+    if args.strip():
+        raise BadInput(texts.CHALLENGE_CHANNEL_HERE)
+    challenges.set_channel(chat, turn.message.channel)
+    return _settings(turn, chat)

@@ -1,0 +1,69 @@
+"""A person's own settings: /goal, /timezone, /daystart, /pause, /resume, /remind."""
+
+from __future__ import annotations
+
+from core import texts
+from core.conversation.shared import day_label, week_line
+from core.conversation.turn import Turn
+from core.domain import days as local
+from core.errors import BadInput
+from core.replies import Reply
+from core.services import people, streaks
+
+
+def goal(turn: Turn, args: str) -> Reply:
+    """/goal <minutes per week>; without it, the current goal."""
+    person = turn.who.person
+    if not args.strip():
+        return Reply(texts.GOAL_SHOW.format(goal=person.weekly_goal))
+    people.set_goal(turn.who, args)
+    snap = streaks.snapshot(turn.uow, person, turn.who.today)
+    week = week_line(snap.week_minutes(), person.weekly_goal)
+    return Reply(texts.GOAL_SET.format(goal=person.weekly_goal, week=week))
+
+
+def timezone(turn: Turn, args: str) -> Reply:
+    """/timezone <Area/City>."""
+    person = turn.who.person
+    if not args.strip():
+        raise BadInput(texts.TIMEZONE_MISSING.format(zone=person.timezone))
+    people.set_timezone(turn.who, args, turn.now)
+    local_now = turn.now.astimezone(local.zone(person.timezone))
+    today = turn.who.today
+    return Reply(texts.TIMEZONE_SET.format(zone=person.timezone, time=local_now.strftime("%H:%M"),
+                                           day=day_label(today, today)
+                                           + f" ({today.isoformat()})"))
+
+
+def daystart(turn: Turn, args: str) -> Reply:
+    """/daystart <hour>; without it, the current hour."""
+    if not args.strip():
+        return Reply(texts.DAY_START_SHOW.format(hour=turn.who.person.day_start_hour))
+    people.set_day_start(turn.who, args, turn.now)
+    return Reply(texts.DAY_START_SET.format(hour=turn.who.person.day_start_hour))
+
+
+def pause(turn: Turn, args: str) -> Reply:
+    """/pause [days]: without a number, until /resume."""
+    until = people.pause(turn.uow, turn.who, args)
+    if until is None:
+        return Reply(texts.PAUSED_OPEN)
+    return Reply(texts.PAUSED_FOR.format(until=day_label(until, turn.who.today)
+                                         + f" ({until.isoformat()})"))
+
+
+def resume(turn: Turn, args: str) -> Reply:
+    """/resume."""
+    people.resume(turn.uow, turn.who)
+    return Reply(texts.RESUMED)
+
+
+def remind(turn: Turn, args: str) -> Reply:
+    """/remind <HH:MM|off>; without it, the current setting."""
+    person = turn.who.person
+    if not args.strip():
+        state = f"{person.remind_at} ({person.timezone})" if person.remind_at else texts.OFF
+        return Reply(texts.REMIND_SHOW.format(state=state))
+    if people.set_reminder(turn.who, args) is None:
+        return Reply(texts.REMIND_OFF)
+    return Reply(texts.REMIND_SET.format(time=person.remind_at, zone=person.timezone))
