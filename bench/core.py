@@ -25,12 +25,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
-from core.coach import Coach
-from core.handlers import Message
+from core.api import Message
+from core.coach import AsyncCoach, Coach
 from core.identity import Platform, UserRef, private_chat
 from core.persistence.engine import make_engine
 from core.persistence.migrate import upgrade
-from core.persistence.tables import WalkRow
+from core.persistence.models import Walk
 from core.persistence.uow import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
@@ -76,13 +76,13 @@ async def main(logs: int) -> None:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
         upgrade(engine)
         clock = Clock()
-        coach = Coach(UnitOfWorkFactory(engine), clock)
+        coach = AsyncCoach(Coach(UnitOfWorkFactory(engine), clock))
         fresh, veteran = user("fresh"), user("veteran")
         await coach.handle(message(fresh, "/start"))
         await coach.handle(message(veteran, "/start"))
         # 10,000 prior walks, five a day over 2,000 days, inserted in bulk.
         with engine.begin() as connection:
-            connection.execute(insert(WalkRow), [
+            connection.execute(insert(Walk), [
                 {"person_id": 2, "day": (NOW - timedelta(days=11 + n // 5)).date(),
                  "minutes": 10 + n % 20, "note": "", "recorded_at": NOW}
                 for n in range(HISTORY)

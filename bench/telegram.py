@@ -42,9 +42,8 @@ from telegram.ext import Application, ApplicationBuilder, CommandHandler, Contex
 from bot.app import build_coach, open_database
 from bot.settings import Settings
 from bot.telegram.service import CONCURRENT_UPDATES, TelegramService
-from bot.worker import CoachProcess
 from core import texts
-from core.handlers import Message
+from core.api import Message
 from core.replies import Button, Reply
 
 # ---------------------------------------------------------------- the fake, in its own process
@@ -183,12 +182,9 @@ async def main(updates: int, users: int, rounds: int, levels: list[int]) -> None
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
             engine = open_database(url)
             coach = build_coach(engine)
-            process = CoachProcess(url)
-            process.warm_up()
             bots: dict[str, Callable[[int], Any]] = {
                 "echo": lambda c: echo_bot(info, c),
                 "coach": lambda c: coach_bot(info, c, coach),
-                "process": lambda c: coach_bot(info, c, process),
                 "canned": lambda c: coach_bot(info, c, CannedCoach()),
             }
             for bot in bots.values():  # warm up every code path once, not counted
@@ -201,27 +197,23 @@ async def main(updates: int, users: int, rounds: int, levels: list[int]) -> None
                         rates.setdefault((name, concurrency), []).append(
                             await rate(ours, updates, lambda b=bot, c=concurrency: b(c)))
             coach.close()
-            process.close()
             engine.dispose()
     finally:
         ours.send(None)
         child.join(10)
     print(f"{updates:,} updates per round (/log from {users} users in private chats), median of "
           f"{rounds} rounds; fake Telegram in a child process; no rate limiter\n")
-    print(f"{'concurrent updates':<20}{'echo bot /s':>12}{'coach, own process /s':>23}"
-          f"{'ratio':>7}{'coach, thread /s':>18}{'ratio':>7}{'core left out /s':>18}{'ratio':>7}")
+    print(f"{'concurrent updates':<20}{'echo bot /s':>12}{'coach /s':>12}{'ratio':>7}"
+          f"{'core left out /s':>18}{'ratio':>7}")
     for concurrency in levels:
-        echo_rate, process_rate, coach_rate, canned_rate = (
-            statistics.median(rates[(name, concurrency)])
-            for name in ("echo", "process", "coach", "canned"))
+        echo_rate, coach_rate, canned_rate = (
+            statistics.median(rates[(name, concurrency)]) for name in ("echo", "coach", "canned"))
         label = "1 (sequential)" if concurrency == 1 else str(concurrency)
-        print(f"{label:<20}{echo_rate:>12,.0f}{process_rate:>23,.0f}"
-              f"{process_rate / echo_rate:>7.2f}{coach_rate:>18,.0f}{coach_rate / echo_rate:>7.2f}"
+        print(f"{label:<20}{echo_rate:>12,.0f}{coach_rate:>12,.0f}{coach_rate / echo_rate:>7.2f}"
               f"{canned_rate:>18,.0f}{canned_rate / echo_rate:>7.2f}")
-    print("\ntarget: the coach bot at least 0.8 of the echo bot's rate. 'own process': the coach "
-          "in a process of its own,\nas `retrowalk run` runs it; 'thread': on a worker thread of "
-          "the bot's process, as the terminal chat\nruns it. 'core left out': the same service "
-          "with a canned /log reply, to tell the adapter's cost\nfrom the core's.")
+    print("\n'coach': the coach as `retrowalk run` runs it, on a worker thread of the bot's "
+          "process.\n'core left out': the same service with a canned /log reply, to tell the "
+          "adapter's cost\nfrom the core's.")
 
 
 if __name__ == "__main__":
