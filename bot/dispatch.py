@@ -64,7 +64,7 @@ class Dispatcher:
         batch = await self.coach.claim(self.notifier.platform.value, BATCH)
         for n, outgoing in enumerate(batch):
             if self._stopping:
-                await self.coach.release([o.id for o in batch[n:]])
+                await self.coach.release(batch[n:])
                 return n
             await self._send(outgoing)
         return len(batch)
@@ -87,11 +87,11 @@ class Dispatcher:
             await self.notifier.deliver(outgoing)
         except Undeliverable as refusal:
             log.info("delivery %s refused for good: %s", outgoing.id, refusal)
-            await self.coach.undeliverable(outgoing.id, str(refusal))
+            await self.coach.undeliverable(outgoing, str(refusal))
         except RetryLater as wait:
-            await self.coach.retry_delivery(outgoing.id, wait.seconds, str(wait))
+            await self.coach.retry_delivery(outgoing, wait.seconds, str(wait))
         except Exception as error:
             log.exception("delivery %s failed", outgoing.id)
-            await self.coach.retry_delivery(outgoing.id, backoff(outgoing.attempts), repr(error))
+            await self.coach.retry_delivery(outgoing, backoff(outgoing.attempts), repr(error))
         else:
-            await self.coach.delivered(outgoing.id)
+            await self.coach.delivered(outgoing)

@@ -15,15 +15,14 @@ from core.api import CoachAPI
 
 log = logging.getLogger(__name__)
 PLAN_JOB = "plan-deliveries"
+PURGE_JOB = "purge-deliveries"
 TICK_SECONDS = 30.0
 
 
-async def plan(
-    coach: CoachAPI, platforms: list[str], dispatchers: Sequence[Dispatcher]
-) -> None:
+async def plan(coach: CoachAPI, dispatchers: Sequence[Dispatcher]) -> None:
     """The job: queue whatever is due (idempotently) and wake the senders."""
     try:
-        queued = await coach.plan_deliveries(platforms)
+        queued = await coach.plan_deliveries()
     except Exception:
         log.exception("planning deliveries failed")
         return
@@ -33,16 +32,30 @@ async def plan(
             dispatcher.wake()
 
 
+async def purge(coach: CoachAPI) -> None:
+    """The hourly job: delete finished deliveries older than two weeks."""
+    try:
+        purged = await coach.purge_deliveries()
+    except Exception:
+        log.exception("purging deliveries failed")
+        return
+    if purged:
+        log.info("purged %d finished deliveries", purged)
+
+
 def build_scheduler(
     coach: CoachAPI, dispatchers: Sequence[Dispatcher], *, tick: float = TICK_SECONDS
 ) -> AsyncIOScheduler:
     """One scheduler, one deterministic job; running it twice or restarting never doubles a
     message because deliveries are unique per (kind, recipient, occurrence)."""
-    platforms = [d.notifier.platform.value for d in dispatchers]
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
-        plan, IntervalTrigger(seconds=tick, timezone=UTC), args=(coach, platforms, dispatchers),
+        plan, IntervalTrigger(seconds=tick, timezone=UTC), args=(coach, dispatchers),
         id=PLAN_JOB, replace_existing=True, coalesce=True, max_instances=1,
         misfire_grace_time=max(1, math.ceil(tick)),
+    )
+    scheduler.add_job(
+        purge, IntervalTrigger(hours=1, timezone=UTC), args=(coach,), id=PURGE_JOB,
+        replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=3600,
     )
     return scheduler

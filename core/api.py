@@ -62,23 +62,26 @@ class CoachAPI(Protocol):
     async def mark_unreachable(self, user: UserRef) -> None:
         """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
 
-    async def plan_deliveries(self, platforms: list[str]) -> int:
+    async def plan_deliveries(self) -> int:
         """Queue the reminders and challenge posts due now; how many were queued."""
 
     async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
         """Due messages for a platform's dispatcher, leased to it."""
 
-    async def delivered(self, delivery_id: int) -> None:
-        """The platform accepted a queued message."""
+    async def delivered(self, sent: Outgoing) -> None:
+        """The platform accepted a claimed message."""
 
-    async def retry_delivery(self, delivery_id: int, after: float, error: str) -> bool:
-        """Try a queued message again later; False once it has been given up."""
+    async def retry_delivery(self, failed: Outgoing, after: float, error: str) -> bool:
+        """Try a claimed message again later; False once it has been given up."""
 
-    async def undeliverable(self, delivery_id: int, error: str) -> None:
-        """The platform refuses a queued message for good."""
+    async def undeliverable(self, refused: Outgoing, error: str) -> None:
+        """The platform refuses a claimed message for good."""
 
-    async def release(self, delivery_ids: list[int]) -> None:
+    async def release(self, untried: list[Outgoing]) -> None:
         """Claimed messages that were not tried (the sender is stopping): queue them again."""
+
+    async def purge_deliveries(self) -> int:
+        """Delete finished deliveries older than two weeks; how many."""
 
     def timezones(self, typed: str) -> list[str]:
         """Time zone names matching what has been typed so far (for autocomplete)."""

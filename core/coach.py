@@ -25,6 +25,7 @@ from core.identity import UserRef
 from core.persistence.uow import UnitOfWork, UnitOfWorkFactory
 from core.replies import Reply
 from core.services import deliveries, people
+from core.services.deliveries import Planned
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -76,29 +77,41 @@ class Coach:
         """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
         self._write(lambda uow, now: people.mark_unreachable(uow, user, now))
 
-    def plan_deliveries(self, platforms: list[str]) -> int:
-        """Queue the reminders and challenge posts due now; how many were queued."""
-        return self._write(lambda uow, now: scheduled.plan(uow, now, platforms))
+    def plan_step(self) -> Planned:
+        """Queue one batch of the reminders and challenge posts due now."""
+        return self._write(scheduled.plan)
+
+    def plan_deliveries(self) -> int:
+        """Queue the reminders and challenge posts due now, batch by batch; how many."""
+        queued, more = 0, True
+        while more:
+            step = self.plan_step()
+            queued, more = queued + step.queued, step.more
+        return queued
 
     def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
         """Due messages for a platform's dispatcher, leased to it."""
-        return self._write(lambda uow, now: deliveries.claim(uow, platform, now, limit))
+        return self._write(lambda uow, now: scheduled.claim(uow, platform, now, limit))
 
-    def delivered(self, delivery_id: int) -> None:
-        """The platform accepted a queued message."""
-        self._write(lambda uow, now: deliveries.delivered(uow, delivery_id, now))
+    def delivered(self, sent: Outgoing) -> None:
+        """The platform accepted a claimed message."""
+        self._write(lambda uow, now: deliveries.delivered(uow, sent, now))
 
-    def retry_delivery(self, delivery_id: int, after: float, error: str) -> bool:
-        """Try a queued message again later; False once it has been given up."""
-        return self._write(lambda uow, now: deliveries.retry(uow, delivery_id, now, after, error))
+    def retry_delivery(self, failed: Outgoing, after: float, error: str) -> bool:
+        """Try a claimed message again later; False once it has been given up."""
+        return self._write(lambda uow, now: deliveries.retry(uow, failed, now, after, error))
 
-    def undeliverable(self, delivery_id: int, error: str) -> None:
-        """The platform refuses a queued message for good."""
-        self._write(lambda uow, now: deliveries.undeliverable(uow, delivery_id, now, error))
+    def undeliverable(self, refused: Outgoing, error: str) -> None:
+        """The platform refuses a claimed message for good."""
+        self._write(lambda uow, now: deliveries.undeliverable(uow, refused, now, error))
 
-    def release(self, delivery_ids: list[int]) -> None:
+    def release(self, untried: list[Outgoing]) -> None:
         """Claimed messages that were not tried: queue them again."""
-        self._write(lambda uow, now: deliveries.release(uow, delivery_ids))
+        self._write(lambda uow, now: deliveries.release(uow, untried))
+
+    def purge_deliveries(self) -> int:
+        """Delete finished deliveries older than two weeks; how many."""
+        return self._write(deliveries.purge)
 
     def _write(self, work: Callable[[UnitOfWork, datetime], T]) -> T:
         with self.uows() as uow:
@@ -179,29 +192,38 @@ class AsyncCoach:
         """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
         await self._call(self.coach.mark_unreachable, user)
 
-    async def plan_deliveries(self, platforms: list[str]) -> int:
-        """Queue the reminders and challenge posts due now; how many were queued."""
-        return await self._call(self.coach.plan_deliveries, platforms)
+    async def plan_deliveries(self) -> int:
+        """Queue the reminders and challenge posts due now; how many were queued. Each batch
+        is its own call, so people's requests are served between batches."""
+        queued, more = 0, True
+        while more:
+            step = await self._call(self.coach.plan_step)
+            queued, more = queued + step.queued, step.more
+        return queued
 
     async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
         """Due messages for a platform's dispatcher, leased to it."""
         return await self._call(self.coach.claim, platform, limit)
 
-    async def delivered(self, delivery_id: int) -> None:
-        """The platform accepted a queued message."""
-        await self._call(self.coach.delivered, delivery_id)
+    async def delivered(self, sent: Outgoing) -> None:
+        """The platform accepted a claimed message."""
+        await self._call(self.coach.delivered, sent)
 
-    async def retry_delivery(self, delivery_id: int, after: float, error: str) -> bool:
-        """Try a queued message again later; False once it has been given up."""
-        return await self._call(self.coach.retry_delivery, delivery_id, after, error)
+    async def retry_delivery(self, failed: Outgoing, after: float, error: str) -> bool:
+        """Try a claimed message again later; False once it has been given up."""
+        return await self._call(self.coach.retry_delivery, failed, after, error)
 
-    async def undeliverable(self, delivery_id: int, error: str) -> None:
-        """The platform refuses a queued message for good."""
-        await self._call(self.coach.undeliverable, delivery_id, error)
+    async def undeliverable(self, refused: Outgoing, error: str) -> None:
+        """The platform refuses a claimed message for good."""
+        await self._call(self.coach.undeliverable, refused, error)
 
-    async def release(self, delivery_ids: list[int]) -> None:
+    async def release(self, untried: list[Outgoing]) -> None:
         """Claimed messages that were not tried (the sender is stopping): queue them again."""
-        await self._call(self.coach.release, delivery_ids)
+        await self._call(self.coach.release, untried)
+
+    async def purge_deliveries(self) -> int:
+        """Delete finished deliveries older than two weeks; how many."""
+        return await self._call(self.coach.purge_deliveries)
 
     def timezones(self, typed: str) -> list[str]:
         """Time zone names matching what has been typed so far (for autocomplete)."""

@@ -36,7 +36,8 @@ class Outgoing:
     """A queued message, claimed for sending: where it goes and what it says.
 
     `recipient` is a user's id (a reminder) or a chat's id (a challenge post); `channel` is, for
-    a post, the Telegram forum topic or the Discord channel of that server it goes to."""
+    a post, the Telegram forum topic or the Discord channel of that server it goes to.
+    `lease` names the claim: only its holder may record what became of the message."""
 
     id: int
     kind: str
@@ -45,6 +46,7 @@ class Outgoing:
     reply: Reply
     attempts: int
     channel: str | None = None
+    lease: str = ""
 
 
 class Notifier(Protocol):

@@ -4,6 +4,7 @@ admins' settings."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from core import texts
 from core.conversation.shared import isolate
@@ -75,12 +76,12 @@ def _board(result: Board) -> Reply:
                  public=True)
 
 
-def admin_setting(change: Callable[[Chat, str], None]) -> Handler:
+def admin_setting(change: Callable[[Chat, str, datetime], None]) -> Handler:
     """A group setting only the group's admins may change."""
     def handler(turn: Turn, args: str) -> Reply:
         chat = turn.chat()
         challenges.require_admin(turn.message.is_admin)
-        change(chat, args)
+        change(chat, args, turn.now)
         return _settings(turn, chat)
 
     handler.__doc__ = change.__doc__

@@ -1,25 +1,49 @@
-"""What the coach says on its own: a day's reminder and a group's daily challenge post."""
+"""What the coach says on its own: a day's reminder and a group's daily challenge post.
+
+Planning queues only which message is due for whom; the words are written when the message is
+claimed for sending, so a reminder speaks of the streak as it is when it arrives.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from core import texts
 from core.conversation.groups import challenge_post
 from core.conversation.shared import quick_log_buttons, streak_line
+from core.delivery import CHALLENGE, Outgoing, load_reply
+from core.persistence.queue import Claimed
 from core.persistence.uow import UnitOfWork
 from core.replies import Reply
-from core.services import challenges, deliveries
+from core.services import challenges, deliveries, streaks
+from core.services.deliveries import Planned
 
 
-def plan(uow: UnitOfWork, now: datetime, platforms: list[str]) -> int:
-    """Queue the reminders and challenge posts due now, each once; how many were new."""
-    queued = 0
-    for reminder in deliveries.due_reminders(uow, now, platforms):
-        reply = Reply(texts.REMINDER.format(streak=streak_line(reminder.streak)),
-                      buttons=quick_log_buttons())
-        queued += deliveries.queue_reminder(uow, reminder, reply, now)
-    for post in deliveries.due_posts(uow, now, platforms):
-        reply = challenge_post(post.chat, challenges.member_count(uow, post.chat))
-        queued += deliveries.queue_post(uow, post, reply, now)
-    return queued
+def plan(uow: UnitOfWork, now: datetime) -> Planned:
+    """Queue one batch of the reminders and challenge posts due now, each once."""
+    reminders = deliveries.plan_reminders(uow, now)
+    posts = deliveries.plan_posts(uow, now)
+    return Planned(reminders.queued + posts.queued, reminders.more or posts.more)
+
+
+def claim(uow: UnitOfWork, platform: str, now: datetime, limit: int) -> list[Outgoing]:
+    """Due messages for a platform's dispatcher, leased to it, each worded as of now."""
+    lease, rows = deliveries.claim(uow, platform, now, limit)
+    return [Outgoing(row.id, row.kind, row.platform, row.recipient, _words(uow, row),
+                     row.attempts, row.channel, lease) for row in rows]
+
+
+def _words(uow: UnitOfWork, row: Claimed) -> Reply:
+    if row.payload:  # queued before messages were worded at send time
+        return load_reply(row.payload)
+    if row.kind == CHALLENGE:
+        assert row.chat_id is not None
+        chat = uow.chats.get(row.chat_id)
+        assert chat is not None
+        return challenge_post(chat, challenges.member_count(uow, chat))
+    assert row.person_id is not None
+    person = uow.people.person(row.person_id)
+    assert person is not None
+    snap = streaks.snapshot(uow, person, date.fromisoformat(row.occurrence))
+    return Reply(texts.REMINDER.format(streak=streak_line(snap.view)),
+                 buttons=quick_log_buttons())

@@ -64,6 +64,6 @@ def remind(turn: Turn, args: str) -> Reply:
     if not args.strip():
         state = f"{person.remind_at} ({person.timezone})" if person.remind_at else texts.OFF
         return Reply(texts.REMIND_SHOW.format(state=state))
-    if people.set_reminder(turn.who, args) is None:
+    if people.set_reminder(turn.who, args, turn.now) is None:
         return Reply(texts.REMIND_OFF)
     return Reply(texts.REMIND_SET.format(time=person.remind_at, zone=person.timezone))

@@ -30,6 +30,10 @@ class Person(SQLModel, table=True):
     day_start_hour: int = 0
     weekly_goal: int = 150
     remind_at: str | None = None
+    # When the next reminder is due (UTC), kept in step with remind_at, timezone and
+    # day_start_hour; the planner finds due reminders by this indexed instant.
+    remind_next: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
     supported: bool | None = None
     pending: str | None = None
     pending_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
@@ -140,6 +144,10 @@ class Chat(SQLModel, table=True):
     challenge_time: str = "09:00"
     timezone: str = "UTC"
     daily_goal: int = 10
+    # When the next daily post is due (UTC), kept in step with challenge_on, challenge_time
+    # and timezone; None while the post is off.
+    post_next: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
 
     @property
     def key(self) -> int:
@@ -177,6 +185,7 @@ class Delivery(SQLModel, table=True):
               sqlite_where=text("chat_id IS NOT NULL"),
               postgresql_where=text("chat_id IS NOT NULL")),
         Index("ix_deliveries_due", "platform", "status", "not_before"),
+        Index("ix_deliveries_created", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -191,7 +200,11 @@ class Delivery(SQLModel, table=True):
     status: str = "pending"
     attempts: int = 0
     not_before: datetime = Field(sa_column=_instant())
+    # Past this instant it is marked missed, never sent late.
+    expires_at: datetime = Field(sa_column=_instant())
     lease_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    # Which dispatcher holds the lease: only it may record the outcome.
+    lease_owner: str | None = None
     created_at: datetime = Field(sa_column=_instant())
     sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     last_error: str = ""

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from core.persistence.models import Account, Chat, Delivery, Person
-from core.persistence.repositories import Repository, insert_new
+from core.persistence.models import Account, Chat, Delivery, Pause, Person, Walk
+from core.persistence.repositories import Repository, insert_many_new, insert_new
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """A person whose reminder is due: what planning needs of them."""
+
+    person_id: int
+    remind_at: str
+    timezone: str
+    day_start_hour: int
+    remind_next: datetime
+
+
+# Statuses a delivery ends in.
+FINISHED = ("sent", "dead", "missed", "skipped")
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,9 @@ class Claimed:
     channel: str | None
     payload: str
     attempts: int
+    occurrence: str
+    person_id: int | None
+    chat_id: int | None
 
 
 class Deliveries(Repository):
@@ -36,8 +55,17 @@ class Deliveries(Repository):
         values = {"status": "pending", "attempts": 0, "last_error": "", **row}
         return insert_new(self.session, Delivery, [values]) == 1
 
-    def claim(self, platform: str, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-        """Take up to `limit` due messages for sending, leased until `now + lease`."""
+    def claim(self, platform: str, now: datetime, limit: int, lease: timedelta,
+              owner: str) -> list[Claimed]:
+        """Take up to `limit` due messages for sending, leased to `owner` until `now + lease`.
+        Messages whose time ran out first are marked missed."""
+        self.session.execute(
+            update(Delivery).where(
+                col(Delivery.platform) == platform, col(Delivery.expires_at) <= now,
+                or_(col(Delivery.status) == "pending",
+                    and_(col(Delivery.status) == "sending", col(Delivery.lease_until) <= now)))
+            .values(status="missed", lease_until=None, lease_owner=None)
+            .execution_options(synchronize_session=False))
         due = (
             select(Delivery.id)
             .where(Delivery.platform == platform, or_(
@@ -54,35 +82,103 @@ class Deliveries(Repository):
             return []
         self.session.execute(
             update(Delivery).where(col(Delivery.id).in_(ids))
-            .values(status="sending", lease_until=now + lease, attempts=Delivery.attempts + 1))
+            .values(status="sending", lease_until=now + lease, lease_owner=owner,
+                    attempts=Delivery.attempts + 1)
+            .execution_options(synchronize_session=False))
         rows = self.session.execute(
-            select(Delivery, Account.external_id, Chat.external_id, Chat.post_channel)
+            sa_select(Delivery, col(Account.external_id), col(Account.person_id),
+                      col(Chat.external_id), col(Chat.post_channel))
             .outerjoin(Account, col(Account.id) == col(Delivery.account_id))
             .outerjoin(Chat, col(Chat.id) == col(Delivery.chat_id))
             .where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))
             .execution_options(populate_existing=True))
-        return [
-            Claimed(d.id, d.kind, d.platform, user or chat or "", channel if chat else None,
-                    d.payload, d.attempts)
-            for d, user, chat, channel in rows
-        ]
+        claimed = []
+        for d, user, person, chat, channel in rows:
+            assert d.id is not None
+            claimed.append(Claimed(d.id, d.kind, d.platform, user or chat or "",
+                                   channel if chat else None, d.payload, d.attempts,
+                                   d.occurrence, person, d.chat_id))
+        return claimed
+
+    def held(self, delivery_id: int, owner: str) -> Delivery | None:
+        """A delivery this owner holds the lease on (None when the lease ran out and another
+        dispatcher took it, or it is gone)."""
+        row = self.session.get(Delivery, delivery_id, with_for_update=True)
+        if row is None or row.status != "sending" or row.lease_owner != owner:
+            return None
+        return row
+
+    def due_reminders(self, now: datetime, limit: int) -> list[DueRow]:
+        """People whose next reminder is due, earliest first (plain rows: planning handles
+        thousands at once and changes only `remind_next`, written by `set_remind_next`)."""
+        rows = self.session.execute(
+            sa_select(col(Person.id), col(Person.remind_at), col(Person.timezone),
+                      col(Person.day_start_hour), col(Person.remind_next))
+            .where(col(Person.remind_next) <= now)
+            .order_by(col(Person.remind_next)).limit(limit))
+        due = []
+        for person, at, zone, day_start, instant in rows:
+            assert person is not None and at is not None and instant is not None
+            due.append(DueRow(person, at, zone, day_start, instant))
+        return due
+
+    def set_remind_next(self, instants: dict[int, datetime | None]) -> None:
+        """Store each person's next reminder instant (one statement for them all)."""
+        if instants:
+            self.session.execute(update(Person), [
+                {"id": person, "remind_next": instant} for person, instant in instants.items()])
+
+    def walked(self, person_ids: list[int], days: set[date]) -> set[tuple[int, date]]:
+        """Which of these people walked on which of these days."""
+        rows = self.session.execute(
+            sa_select(col(Walk.person_id), col(Walk.day)).distinct()
+            .where(col(Walk.person_id).in_(person_ids), col(Walk.day).in_(days)))
+        return {(person, day) for person, day in rows}
+
+    def pauses(self, person_ids: list[int]) -> dict[int, list[Pause]]:
+        """The pauses of these people."""
+        found: dict[int, list[Pause]] = {}
+        for pause in self.session.scalars(
+                select(Pause).where(col(Pause.person_id).in_(person_ids))):
+            found.setdefault(pause.person_id, []).append(pause)
+        return found
+
+    def reachable_accounts(self, person_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+        """(id, platform) of the accounts of these people that have not refused messages."""
+        found: dict[int, list[tuple[int, str]]] = {}
+        for account, person, platform in self.session.execute(
+                sa_select(col(Account.id), col(Account.person_id), col(Account.platform))
+                .where(col(Account.person_id).in_(person_ids),
+                       col(Account.unreachable_since).is_(None))
+                .order_by(col(Account.id))):
+            assert account is not None
+            found.setdefault(person, []).append((account, platform))
+        return found
+
+    def enqueue_many(self, rows: list[dict[str, Any]]) -> int:
+        """Queue messages, each unless the same kind for the same account or chat and
+        occurrence exists; how many were new."""
+        values = [{"status": "pending", "attempts": 0, "last_error": "", "payload": "", **row}
+                  for row in rows]
+        return insert_many_new(self.session, Delivery, values)
+
+    def due_posts(self, now: datetime, limit: int) -> list[Chat]:
+        """Chats whose next daily post is due, earliest first."""
+        return list(self.session.scalars(
+            select(Chat).where(col(Chat.post_next) <= now)
+            .order_by(col(Chat.post_next)).limit(limit)))
+
+    def purge(self, before: datetime) -> int:
+        """Delete messages that were sent, missed, skipped or given up before `before`."""
+        result = self.session.execute(
+            delete(Delivery).where(col(Delivery.status).in_(FINISHED),
+                                   col(Delivery.created_at) < before)
+            .execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def get(self, delivery_id: int) -> Delivery | None:
         """One delivery by id."""
         return self.session.get(Delivery, delivery_id)
-
-    def reminder_candidates(self, platforms: list[str]) -> list[tuple[Person, Account]]:
-        """People with a reminder time, with each reachable account on these platforms."""
-        rows = self.session.execute(
-            select(Person, Account).join(Account, col(Account.person_id) == col(Person.id))
-            .where(col(Person.remind_at).is_not(None), col(Account.unreachable_since).is_(None),
-                   col(Account.platform).in_(platforms)))
-        return [(person, account) for person, account in rows]
-
-    def challenge_chats(self, platforms: list[str]) -> list[Chat]:
-        """Chats whose daily challenge post is on."""
-        return list(self.session.scalars(select(Chat).where(
-            col(Chat.challenge_on).is_(True), col(Chat.platform).in_(platforms))))
 
     def statuses(self) -> dict[str, int]:
         """How many deliveries are in each status (for logs and tests)."""

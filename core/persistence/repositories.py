@@ -21,6 +21,7 @@ from sqlmodel import SQLModel, col, select
 from core.persistence.models import (
     Account,
     Chat,
+    Delivery,
     Member,
     Pause,
     Person,
@@ -71,7 +72,7 @@ def _insert_once(dialect: Any, model: type[SQLModel]) -> Any:
 _INSERT_ONCE: dict[tuple[str, type[SQLModel]], Any] = {
     (name, model): _insert_once(dialect, model)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-    for model in (Account, StreakEvent, ProcessedMessage, Chat, Member)
+    for model in (Account, StreakEvent, ProcessedMessage, Chat, Member, Delivery)
 }
 
 
@@ -83,6 +84,19 @@ def insert_new(session: Session, model: type[SQLModel], rows: Sequence[dict[str,
     if statement is None:
         statement = _insert_once(postgresql if dialect == "postgresql" else sqlite, model)
     return sum(len(session.execute(statement, row).all()) for row in rows)
+
+
+def insert_many_new(session: Session, model: type[SQLModel],
+                    rows: Sequence[dict[str, Any]]) -> int:
+    """`insert_new` for thousands of rows: SQLAlchemy sends them as a few multi-row INSERTs
+    ("insertmanyvalues") instead of one statement each."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    statement = _INSERT_ONCE.get((dialect, model))
+    if statement is None:
+        statement = _insert_once(postgresql if dialect == "postgresql" else sqlite, model)
+    return len(session.execute(statement, list(rows)).all())
 
 
 class Repository:
@@ -120,6 +134,10 @@ class People(Repository):
         found = self.by_account(platform, external_id, lock=True)
         assert found is not None
         return found
+
+    def person(self, person_id: int) -> Person | None:
+        """A person by their id."""
+        return self.session.get(Person, person_id)
 
     def account(self, account_id: int) -> Account | None:
         """An account by its id."""

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from core import texts
 from core.domain import days as local
+from core.domain import schedule
 from core.domain.challenges import Standing, board
 from core.domain.ranges import MAX_DAILY_GOAL
 from core.errors import BadInput, NotAllowed, NothingToDo
@@ -28,8 +29,11 @@ def chat_for(uow: UnitOfWork, ref: ChatRef, now: datetime) -> Chat:
     """The stored chat for a platform chat, created on first use; keeps its title fresh."""
     chat = uow.chats.by_external(ref.platform.value, ref.external_id)
     if chat is None:
-        return uow.chats.create(ref.platform.value, ref.external_id, ref.kind.value,
+        chat = uow.chats.create(ref.platform.value, ref.external_id, ref.kind.value,
                                 ref.title[:100], now)
+        if chat.post_next is None:
+            reschedule_post(chat, now)
+        return chat
     if ref.title and ref.title[:100] != chat.title:
         chat.title = ref.title[:100]
     return chat
@@ -74,21 +78,33 @@ def require_admin(is_admin: bool) -> None:
         raise NotAllowed(texts.ADMIN_ONLY)
 
 
-def set_time(chat: Chat, raw: str) -> None:
+def reschedule_post(chat: Chat, after: datetime) -> None:
+    """Keep the stored next post instant in step with the post's time, time zone and on/off
+    setting: the first occurrence at or after `after` (None while the post is off)."""
+    if not chat.challenge_on:
+        chat.post_next = None
+        return
+    _, chat.post_next = schedule.next_due(after, schedule.parse_hhmm(chat.challenge_time),
+                                          chat.timezone)
+
+
+def set_time(chat: Chat, raw: str, now: datetime) -> None:
     """Set the daily post time, or turn the daily post off with 'off'."""
     if raw.strip().lower() == "off":
         chat.challenge_on = False
-        return
-    chat.challenge_time = local.parse_clock_time(raw).strftime("%H:%M")
-    chat.challenge_on = True
+    else:
+        chat.challenge_time = local.parse_clock_time(raw).strftime("%H:%M")
+        chat.challenge_on = True
+    reschedule_post(chat, now)
 
 
-def set_timezone(chat: Chat, raw: str) -> None:
+def set_timezone(chat: Chat, raw: str, now: datetime) -> None:
     """Set the chat's time zone for the daily post and the weekly board."""
     chat.timezone = local.parse_timezone(raw)
+    reschedule_post(chat, now)
 
 
-def set_goal(chat: Chat, raw: str) -> None:
+def set_goal(chat: Chat, raw: str, now: datetime) -> None:
     """Set the daily challenge goal in minutes."""
     text = raw.strip().lower().removesuffix("min").strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DAILY_GOAL:

@@ -1,131 +1,153 @@
-"""Messages the coach sends on its own: which are due now, and what became of them."""
+"""Messages the coach sends on its own: which are due now, and what became of them.
+
+Each reminder and each daily post stores its next due instant (UTC); planning reads only the
+rows due now through an index, queues them once per occurrence, and moves the instant on, so a
+planning tick costs what is due, not how many people exist. A queued message expires: past its
+late window it is marked missed, never sent late; a reminder is skipped at send time when its
+person has walked that day or paused since it was queued. A claim is leased to one dispatcher
+(an owner token), and only that dispatcher may record what became of it.
+"""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from core.delivery import CHALLENGE, REMINDER, Outgoing, dump_reply, load_reply
-from core.domain import days as local
-from core.domain.streaks import StreakView
-from core.persistence.models import Account, Chat, Delivery
+from core.delivery import CHALLENGE, REMINDER, Outgoing
+from core.domain import schedule
+from core.persistence.models import Delivery
 from core.persistence.queue import Claimed
 from core.persistence.uow import UnitOfWork
-from core.replies import Reply
-from core.services import people, streaks
-from core.services.people import Who
+from core.services import people
+from core.services.challenges import reschedule_post
 
 # A reminder or a post whose time passed while the coach was down is still sent within this
-# window, never later: a 07:30 reminder must not arrive at midnight.
+# window, never later: a 07:30 reminder must not arrive at noon.
 LATE_WINDOW = timedelta(hours=3)
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
-
-
-def _due(local_now: datetime, at: str) -> bool:
-    hour, minute = (int(part) for part in at.split(":"))
-    start = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return start <= local_now < start + LATE_WINDOW
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    """A reminder whose local time has come: to which account, for which local day, and the
-    streak it would encourage."""
-
-    account: Account
-    today: date
-    streak: StreakView
+# Planning takes at most this many people (and chats) per unit of work; the rest wait a tick.
+PLAN_BATCH = 2_000
+# Finished rows (sent, missed, skipped, dead) are kept this long, then purged.
+KEEP = timedelta(days=14)
+_JUST_AFTER = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
-class DuePost:
-    """A chat whose daily challenge post is due, for its local date."""
+class Planned:
+    """What one planning step did: how many messages it queued, and whether more may be due
+    (the step took as many as it may; the next step takes the rest)."""
 
-    chat: Chat
-    day: date
+    queued: int
+    more: bool
 
 
-def due_reminders(uow: UnitOfWork, now: datetime, platforms: list[str]) -> list[DueReminder]:
-    """Reminders whose time has come, for people who are not paused and have not walked yet
-    today. Reads only: nothing about the people is written."""
-    due = []
-    for person, account in uow.deliveries.reminder_candidates(platforms):
-        assert person.remind_at is not None
-        who = Who(person, account, people.today_for(person, now))
-        local_now = now.astimezone(local.zone(person.timezone))
-        if not _due(local_now, person.remind_at) or people.active_pause(uow, who) is not None:
+def plan_reminders(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
+    """Queue the reminders due now, once per account and walk day, for people who have not
+    walked that day and are not paused; move every due person's next instant on. A handful of
+    statements for the whole batch, whatever its size."""
+    due = uow.deliveries.due_reminders(now, limit)
+    if not due:
+        return Planned(0, False)
+    following: dict[int, datetime | None] = {}
+    fresh: dict[int, tuple[date, datetime]] = {}
+    for row in due:
+        at = schedule.parse_hhmm(row.remind_at)
+        day, instant = schedule.latest_due(now, at, row.timezone, row.day_start_hour)
+        if instant >= row.remind_next and now - instant < LATE_WINDOW:
+            fresh[row.person_id] = (day, instant)
+        following[row.person_id] = schedule.next_due(
+            now + _JUST_AFTER, at, row.timezone, row.day_start_hour)[1]
+    uow.deliveries.set_remind_next(following)
+    people_due = list(fresh)
+    walked = uow.deliveries.walked(people_due, {day for day, _ in fresh.values()})
+    pauses = uow.deliveries.pauses(people_due)
+    accounts = uow.deliveries.reachable_accounts(people_due)
+    rows = [
+        {"kind": REMINDER, "platform": platform, "account_id": account,
+         "occurrence": day.isoformat(), "not_before": now, "expires_at": instant + LATE_WINDOW,
+         "created_at": now}
+        for person, (day, instant) in fresh.items()
+        if (person, day) not in walked and not any(p.covers(day) for p in pauses.get(person, ()))
+        for account, platform in accounts.get(person, ())
+    ]
+    return Planned(uow.deliveries.enqueue_many(rows), len(due) == limit)
+
+
+def plan_posts(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
+    """Queue the daily challenge posts due now, once per chat and local date; move every due
+    chat's next instant on."""
+    chats = uow.deliveries.due_posts(now, limit)
+    rows = []
+    for chat in chats:
+        assert chat.post_next is not None
+        day, instant = schedule.latest_due(now, schedule.parse_hhmm(chat.challenge_time),
+                                           chat.timezone)
+        if instant >= chat.post_next and now - instant < LATE_WINDOW:
+            rows.append({"kind": CHALLENGE, "platform": chat.platform, "chat_id": chat.id,
+                         "occurrence": day.isoformat(), "not_before": now,
+                         "expires_at": instant + LATE_WINDOW, "created_at": now})
+        reschedule_post(chat, now + _JUST_AFTER)
+    return Planned(uow.deliveries.enqueue_many(rows), len(chats) == limit)
+
+
+def claim(uow: UnitOfWork, platform: str, now: datetime,
+          limit: int) -> tuple[str, list[Claimed]]:
+    """Due messages for one platform, leased to the caller for sending under a new lease
+    token. A reminder whose day was walked or paused since it was queued is skipped, not
+    sent."""
+    lease = uuid.uuid4().hex
+    claimed = []
+    for row in uow.deliveries.claim(platform, now, limit, LEASE, lease):
+        if row.kind == REMINDER and _no_longer_needed(uow, row):
+            held = uow.deliveries.held(row.id, lease)
+            if held is not None:
+                held.status, held.lease_until, held.lease_owner = "skipped", None, None
             continue
-        snap = streaks.snapshot(uow, person, who.today)
-        if not snap.view.walked_today:
-            due.append(DueReminder(account, who.today, snap.view))
-    return due
+        claimed.append(row)
+    return lease, claimed
 
 
-def queue_reminder(uow: UnitOfWork, due: DueReminder, reply: Reply, now: datetime) -> bool:
-    """Queue a reminder once per account and local day; False if it was queued before."""
-    return uow.deliveries.enqueue(
-        kind=REMINDER, platform=due.account.platform, account_id=due.account.id,
-        occurrence=due.today.isoformat(), payload=dump_reply(reply), not_before=now,
-        created_at=now)
+def _no_longer_needed(uow: UnitOfWork, row: Claimed) -> bool:
+    if row.person_id is None:
+        return True
+    day = date.fromisoformat(row.occurrence)
+    walked = uow.walks.minutes_by_day(row.person_id, day, day)
+    return bool(walked) or bool(uow.pauses.overlapping(row.person_id, day, day))
 
 
-def due_posts(uow: UnitOfWork, now: datetime, platforms: list[str]) -> list[DuePost]:
-    """Chats whose daily challenge post time has come."""
-    due = []
-    for chat in uow.deliveries.challenge_chats(platforms):
-        local_now = now.astimezone(local.zone(chat.timezone))
-        if _due(local_now, chat.challenge_time):
-            due.append(DuePost(chat, local_now.date()))
-    return due
-
-
-def queue_post(uow: UnitOfWork, due: DuePost, reply: Reply, now: datetime) -> bool:
-    """Queue a chat's challenge post once per local date; False if it was queued before."""
-    return uow.deliveries.enqueue(
-        kind=CHALLENGE, platform=due.chat.platform, chat_id=due.chat.id,
-        occurrence=due.day.isoformat(), payload=dump_reply(reply), not_before=now,
-        created_at=now)
-
-
-def claim(uow: UnitOfWork, platform: str, now: datetime, limit: int) -> list[Outgoing]:
-    """Due messages for one platform, leased to the caller for sending."""
-    return [_outgoing(row) for row in uow.deliveries.claim(platform, now, limit, LEASE)]
-
-
-def _outgoing(row: Claimed) -> Outgoing:
-    return Outgoing(row.id, row.kind, row.platform, row.recipient, load_reply(row.payload),
-                    row.attempts, row.channel)
-
-
-def delivered(uow: UnitOfWork, delivery_id: int, now: datetime) -> None:
+def delivered(uow: UnitOfWork, sent: Outgoing, now: datetime) -> None:
     """The platform accepted it."""
-    row = uow.deliveries.get(delivery_id)
+    row = uow.deliveries.held(sent.id, sent.lease)
     if row is not None:
-        row.status, row.sent_at, row.lease_until = "sent", now, None
+        row.status, row.sent_at = "sent", now
+        row.lease_until = row.lease_owner = None
 
 
-def retry(uow: UnitOfWork, delivery_id: int, now: datetime, after: float, error: str) -> bool:
+def retry(uow: UnitOfWork, failed: Outgoing, now: datetime, after: float, error: str) -> bool:
     """Try again after `after` seconds; gives up after MAX_ATTEMPTS. True if it will retry."""
-    row = uow.deliveries.get(delivery_id)
+    row = uow.deliveries.held(failed.id, failed.lease)
     if row is None:
         return False
     if row.attempts >= MAX_ATTEMPTS:
         _dead(row, f"gave up after {row.attempts} attempts: {error}")
         return False
-    row.status, row.not_before, row.lease_until = "pending", now + timedelta(seconds=after), None
+    row.status, row.not_before = "pending", now + timedelta(seconds=after)
+    row.lease_until = row.lease_owner = None
     row.last_error = error[:500]
     return True
 
 
 def _dead(row: Delivery, error: str) -> None:
-    row.status, row.lease_until, row.last_error = "dead", None, error[:500]
+    row.status, row.last_error = "dead", error[:500]
+    row.lease_until = row.lease_owner = None
 
 
-def undeliverable(uow: UnitOfWork, delivery_id: int, now: datetime, error: str) -> None:
+def undeliverable(uow: UnitOfWork, refused: Outgoing, now: datetime, error: str) -> None:
     """The platform refuses for good: stop writing to that account, or stop posting in that
     chat (that one chat: the delivery names it)."""
-    row = uow.deliveries.get(delivery_id)
+    row = uow.deliveries.held(refused.id, refused.lease)
     if row is None:
         return
     _dead(row, error)
@@ -137,13 +159,19 @@ def undeliverable(uow: UnitOfWork, delivery_id: int, now: datetime, error: str) 
         chat = uow.chats.get(row.chat_id)
         if chat is not None:
             chat.challenge_on = False
+            reschedule_post(chat, now)
 
 
-
-def release(uow: UnitOfWork, delivery_ids: list[int]) -> None:
+def release(uow: UnitOfWork, untried: list[Outgoing]) -> None:
     """Claimed messages that were never tried (their sender is stopping): due again at once,
     and the claim does not count as an attempt."""
-    for delivery_id in delivery_ids:
-        row = uow.deliveries.get(delivery_id)
-        if row is not None and row.status == "sending":
-            row.status, row.lease_until, row.attempts = "pending", None, max(0, row.attempts - 1)
+    for outgoing in untried:
+        row = uow.deliveries.held(outgoing.id, outgoing.lease)
+        if row is not None:
+            row.status, row.attempts = "pending", max(0, row.attempts - 1)
+            row.lease_until = row.lease_owner = None
+
+
+def purge(uow: UnitOfWork, now: datetime) -> int:
+    """Delete finished messages older than KEEP; how many."""
+    return uow.deliveries.purge(now - KEEP)

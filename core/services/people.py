@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from core import texts
 from core.domain import days as local
+from core.domain import schedule
 from core.domain.ranges import MAX_GOAL, MAX_PAUSE_DAYS, MIN_GOAL
 from core.errors import BadInput, NothingToDo
 from core.identity import UserRef
@@ -115,12 +116,14 @@ def set_timezone(who: Who, raw: str, now: datetime) -> None:
     """Set the IANA time zone; days are counted in it from now on."""
     who.person.timezone = local.parse_timezone(raw)
     who.today = today_for(who.person, now)
+    reschedule_reminder(who.person, now)
 
 
 def set_day_start(who: Who, raw: str, now: datetime) -> None:
     """Set the hour the user's day starts."""
     who.person.day_start_hour = local.parse_day_start(raw)
     who.today = today_for(who.person, now)
+    reschedule_reminder(who.person, now)
 
 
 def set_goal(who: Who, raw: str) -> None:
@@ -132,14 +135,26 @@ def set_goal(who: Who, raw: str) -> None:
     who.person.weekly_goal = int(text)
 
 
-def set_reminder(who: Who, raw: str) -> time | None:
+def set_reminder(who: Who, raw: str, now: datetime) -> time | None:
     """Set the daily reminder time, or turn reminders off with 'off'."""
     if raw.strip().lower() in ("off", "none", "stop", "no"):
         who.person.remind_at = None
+        reschedule_reminder(who.person, now)
         return None
     at = local.parse_clock_time(raw)
     who.person.remind_at = at.strftime("%H:%M")
+    reschedule_reminder(who.person, now)
     return at
+
+
+def reschedule_reminder(person: Person, after: datetime) -> None:
+    """Keep the stored next reminder instant in step with the reminder time, the time zone
+    and the day start: the first occurrence at or after `after` (None when reminders are off)."""
+    if person.remind_at is None:
+        person.remind_next = None
+        return
+    _, person.remind_next = schedule.next_due(after, schedule.parse_hhmm(person.remind_at),
+                                              person.timezone, person.day_start_hour)
 
 
 def active_pause(uow: UnitOfWork, who: Who, since: date | None = None) -> Pause | None:

@@ -324,14 +324,15 @@ async def test_reminders_and_challenge_posts_are_delivered_by_the_dispatcher(
     lobby = fake.text_channel(runners, "lobby")
     boss = fake.member(runners, world.bea, admin=True)
     await fake.wait_for(lambda: client.get_guild(runners.id), 5, "the bot to see Runners")
-    await (await fake.slash(world.ada, "remind", {"time": "11:45"})).response()
-    await (await fake.slash(world.bea, "remind", {"time": "11:50"})).response()
+    await (await fake.slash(world.ada, "remind", {"time": "12:15"})).response()
+    await (await fake.slash(world.bea, "remind", {"time": "12:20"})).response()
     fake.block_dms(world.bea)
     for admin in (world.bea_m, boss):
-        await (await fake.slash(admin, "challenge_time", {"time": "11:30"})).response()
+        await (await fake.slash(admin, "challenge_time", {"time": "12:10"})).response()
     await (await fake.slash(world.bea_m, "challenge_channel",
                             {"channel": world.posts})).response()
-    assert await coach.plan_deliveries(["discord"]) == 4
+    world.clock.advance(minutes=25)
+    assert await coach.plan_deliveries() == 4
     assert await Dispatcher(coach, world.service.notifier()).drain() == 4
     (reminder,) = sent_by_bot(fake.dms(world.ada))
     assert reminder.content.startswith("Time for a backward walk?")

@@ -13,7 +13,7 @@ TG = [Platform.TELEGRAM.value]
 
 
 def plan(coach: Coach) -> int:
-    return coach.plan_deliveries(TG)
+    return coach.plan_deliveries()
 
 
 def claim(coach: Coach) -> list:
@@ -66,7 +66,7 @@ def test_a_failed_send_is_retried_later_and_given_up_after_eight_attempts(
     for attempt in range(8):
         [outgoing] = claim(coach)
         assert outgoing.attempts == attempt + 1
-        coach.retry_delivery(outgoing.id, 30, "timeout")
+        coach.retry_delivery(outgoing, 30, "timeout")
         assert claim(coach) == []
         clock.advance(seconds=31)
     statuses = [r["status"] for r in table_rows(engine)["deliveries"]]
@@ -80,13 +80,14 @@ def test_an_undeliverable_reminder_marks_the_account_unreachable_until_they_writ
     ada.say("/remind 12:00")
     plan(coach)
     [outgoing] = claim(coach)
-    coach.undeliverable(outgoing.id, "Forbidden: bot was blocked by the user")
+    coach.undeliverable(outgoing, "Forbidden: bot was blocked by the user")
     [account] = table_rows(engine)["accounts"]
     assert account["unreachable_since"] is not None
     clock.advance(days=1)
     assert plan(coach) == 0  # not messaged again
     ada.say("/streak")  # writing again makes them reachable
     assert table_rows(engine)["accounts"][0]["unreachable_since"] is None
+    clock.advance(days=1)  # today's time went by while they could not be reached; tomorrow's
     assert plan(coach) == 1
 
 
@@ -99,7 +100,7 @@ def test_a_lease_that_runs_out_hands_the_message_out_again(
     clock.advance(minutes=3)  # the sender died without reporting
     [again] = claim(coach)
     assert again.id == first.id and again.attempts == 2
-    coach.delivered(again.id)
+    coach.delivered(again)
     clock.advance(minutes=3)
     assert claim(coach) == []
 
@@ -116,7 +117,7 @@ def test_the_daily_challenge_post_goes_to_the_chosen_channel_once(
     [post] = claim(coach)
     assert post.recipient == "-100" and post.reply.public
     assert [b.action for b in post.reply.buttons] == ["join"]
-    coach.undeliverable(post.id, "Forbidden: bot was kicked")
+    coach.undeliverable(post, "Forbidden: bot was kicked")
     clock.advance(days=1)
     assert plan(coach) == 0  # the bot left the group: no more posts there
 

@@ -37,6 +37,7 @@ def test_the_reminder_planner_ticks_through_30_days_of_active_lapsed_and_paused_
 ) -> None:
     """Once, settling a lapsed user's streak inside the planner wrote their streak events but
     dropped their streak state; from day 17 every tick failed and no reminder went out."""
+    clock.set_local("UTC", 2026, 11, 1, 8)
     walker, lapsed, resting, newcomer = (
         person(coach, name, Platform.TELEGRAM) for name in ("walker", "lapsed", "resting", "new"))
     for someone in (walker, lapsed, resting, newcomer):
@@ -51,7 +52,7 @@ def test_the_reminder_planner_ticks_through_30_days_of_active_lapsed_and_paused_
             resting.say("/pause 5")
         for hour in (9, 18, 19):
             clock.set_local("UTC", 2026, 11, day, hour, 30)
-            coach.plan_deliveries(TG)  # must never raise
+            coach.plan_deliveries()  # must never raise
     for row in table_rows(engine)["deliveries"]:
         account = next(a for a in table_rows(engine)["accounts"] if a["id"] == row["account_id"])
         reminded.setdefault(str(account["external_id"]), []).append(
@@ -235,10 +236,10 @@ def test_the_challenge_post_can_only_go_where_the_group_is(
     in_topic = in_group(ada, group_id="-100", title="A", admin=True, channel="42")
     in_topic.say("/challenge_channel")
     clock.set_local("UTC", 2026, 11, 25, 9, 1)
-    assert coach.plan_deliveries(TG) == 2
+    assert coach.plan_deliveries() == 2
     posts = {p.recipient: p for p in coach.claim(Platform.TELEGRAM.value)}
     assert (posts["-100"].channel, posts["-200"].channel) == ("42", None)
-    coach.undeliverable(posts["-100"].id, "Forbidden: bot was kicked from the group chat")
+    coach.undeliverable(posts["-100"], "Forbidden: bot was kicked from the group chat")
     chats = {c["external_id"]: c["challenge_on"] for c in table_rows(engine)["chats"]}
     assert chats == {"-100": False, "-200": True}
 

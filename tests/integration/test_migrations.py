@@ -19,7 +19,7 @@ def differences(engine: Engine) -> list[object]:
         return list(compare_metadata(MigrationContext.configure(connection), SQLModel.metadata))
 
 
-HEAD = "0003"
+HEAD = "0004"
 
 
 def test_migrations_match_the_models_on_sqlite(tmp_path: Path) -> None:
