@@ -18,8 +18,9 @@ work is charged to neither bot; it answers a parked getUpdates as soon as an upd
 event, no timer), so the only polling floor is the bot's own gap between two getUpdates. Neither
 bot has AIORateLimiter, which would hold both at 30 messages a second.
 
-Defaults: 30, 100 and 300 updates/s, each bot 15 s of load per rate in 3 rounds of 5 s, from 200
-users. It takes about two and a half minutes:
+Defaults: 30, 100 and 300 updates/s, each bot 12 s of load per rate in 3 rounds of 4 s, from 200
+users. It takes about two minutes on an idle machine; longer on a busy one, where a bot that
+falls behind the arrivals (at 300/s) has a backlog to work off before its round ends:
 
     .venv/bin/python bench/telegram.py [--rates 30,100,300] [--seconds 15] [--rounds 3]
                                        [--users 200]
@@ -361,7 +362,7 @@ if __name__ == "__main__":
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rates", default=f"30,{TARGET_RATE},300",
                         help="arrival rates in updates/s (default: %(default)s)")
-    parser.add_argument("--seconds", type=float, default=15.0,
+    parser.add_argument("--seconds", type=float, default=12.0,
                         help="seconds of load per bot and rate, over all rounds "
                              "(default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=3)
