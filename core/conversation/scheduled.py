@@ -20,6 +20,6 @@ def plan(uow: UnitOfWork, now: datetime, platforms: list[str]) -> int:
                       buttons=quick_log_buttons())
         queued += deliveries.queue_reminder(uow, reminder, reply, now)
     for post in deliveries.due_posts(uow, now, platforms):
-        reply = challenge_post(post.chat, challenges.member_count(uow, post.chat))
+        reply = challenge_post(post.chat, challenges.member_count(uow, post.chat), post.day)
         queued += deliveries.queue_post(uow, post, reply, now)
     return queued
