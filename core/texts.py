@@ -259,10 +259,33 @@ FORGET_GROUP = "Deleting your data is personal: send /forget to me in a private 
 GROUP_ONLY = "That works in a group or server channel, where the challenge lives."
 ADMIN_ONLY = "Only group admins can change challenge settings."
 CHALLENGE = (
-    "Today's walk challenge in {chat}: {goal} minutes of backward walking. "
-    "Log it with /log {goal} min. Points count up to {cap} min a day, so no one wins by "
-    "overdoing it.{members}"
+    "Today's walk challenge in {chat}: {goal} min of backward walking {place}.\n"
+    "Focus: {focus}\n"
+    "{starter}\n"
+    "Log it with /log {goal} min {log_place}. Points count up to {cap} min a day, so "
+    "no one wins by overdoing it.{members}"
 )
+# Where to walk, each with its safety cue (COACHING.md: safety tips 1 and 4, and the hallway).
+CHALLENGE_PLACES = {
+    "park": "in a park, on a path with nothing in your way (no cars, potholes or trees)",
+    "track": "on a track, in a lane with nothing in your way",
+    "hallway": "in a hallway, with a wall to touch",
+    "treadmill": (
+        "on a treadmill, starting slow, with the safety key clipped and, while you're new, a hand "
+        "on the rails"
+    ),
+}
+# One focus a day (COACHING.md: its safety tips and the physical therapists' technique advice).
+CHALLENGE_FOCUS = {
+    "shoulder": "keep looking over your shoulder to check what is coming.",
+    "toe_heel": "roll from toe to heel with each step.",
+    "steady_speed": "keep one steady speed from start to finish.",
+    "easy_pace": "go at a comfortable pace; points count minutes, not speed.",
+    "buddy": "bring a buddy, maybe someone from this group, to keep you out of harm's way.",
+    "check_in": "check in with yourself; stop if you feel tired, dizzy or off balance.",
+}
+CHALLENGE_STARTER = "New to it? Start with {minutes} min and a buddy, wall or rail within reach."
+CHALLENGE_STARTER_SHORT = "New to it? Keep a buddy, wall or rail within reach."
 CHALLENGE_MEMBERS = " {count} walking this week."
 JOINED = "{name} joined the {chat} challenge. Log walks with /log and see /leaderboard."
 ALREADY_JOINED = "{name}, you're already in the {chat} challenge. See /leaderboard."

@@ -4,12 +4,13 @@ admins' settings."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from core import texts
 from core.conversation.shared import isolate
 from core.conversation.turn import Handler, Turn
-from core.domain.challenges import DAILY_CAP_MINUTES
+from core.domain import days as local
+from core.domain.challenges import DAILY_CAP_MINUTES, daily_challenge
 from core.errors import BadInput
 from core.persistence.models import Chat
 from core.replies import Button, Reply
@@ -17,17 +18,23 @@ from core.services import challenges
 from core.services.challenges import Board
 
 
-def challenge_post(chat: Chat, members: int) -> Reply:
-    """The daily challenge post, public, with a join button."""
+def challenge_post(chat: Chat, members: int, day: date) -> Reply:
+    """The daily challenge post for the chat's local `day`, public, with a join button."""
+    today = daily_challenge(chat.key, day, chat.daily_goal)
+    starter = (texts.CHALLENGE_STARTER.format(minutes=today.starter_minutes)
+               if today.starter_minutes < today.minutes else texts.CHALLENGE_STARTER_SHORT)
     extra = texts.CHALLENGE_MEMBERS.format(count=members) if members else ""
-    text = texts.CHALLENGE.format(chat=chat.title or texts.THIS_GROUP, goal=chat.daily_goal,
-                                  cap=DAILY_CAP_MINUTES, members=extra)
+    text = texts.CHALLENGE.format(
+        chat=chat.title or texts.THIS_GROUP, goal=today.minutes,
+        place=texts.CHALLENGE_PLACES[today.place], focus=texts.CHALLENGE_FOCUS[today.focus],
+        starter=starter, log_place=today.place, cap=DAILY_CAP_MINUTES, members=extra)
     return Reply(text, buttons=(Button(texts.BUTTON_JOIN, "join"),), public=True)
 
 
 def _settings(turn: Turn, chat: Chat) -> Reply:
     """Today's challenge and the group's settings, with a join button."""
-    text = challenge_post(chat, challenges.member_count(turn.uow, chat)).text
+    today = local.local_day(turn.now, chat.timezone)
+    text = challenge_post(chat, challenges.member_count(turn.uow, chat), today).text
     settings = texts.CHALLENGE_SETTINGS.format(
         chat=chat.title or texts.THIS_GROUP,
         state=texts.ON if chat.challenge_on else texts.OFF, time=chat.challenge_time,

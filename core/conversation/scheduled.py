@@ -40,7 +40,8 @@ def _words(uow: UnitOfWork, row: Claimed) -> Reply:
         assert row.chat_id is not None
         chat = uow.chats.get(row.chat_id)
         assert chat is not None
-        return challenge_post(chat, challenges.member_count(uow, chat))
+        return challenge_post(chat, challenges.member_count(uow, chat),
+                              date.fromisoformat(row.occurrence))
     assert row.person_id is not None
     person = uow.people.person(row.person_id)
     assert person is not None

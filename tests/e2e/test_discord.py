@@ -212,7 +212,8 @@ async def test_the_challenge_its_join_button_and_the_leaderboard_are_public(
     fake = world.fake
     post = await (await fake.slash(world.ada_m, "challenge")).original()
     assert not post.ephemeral and post.content.startswith(
-        "Today's walk challenge in Walkers: 10 minutes of backward walking.")
+        "Today's walk challenge in Walkers: 10 min of backward walking ")
+    assert "\nFocus: " in post.content and "Log it with /log 10 min " in post.content
     assert post.custom_ids == ["rw:join"]
     joined = await (await fake.click(world.bea_m, post, "rw:join")).response()
     assert joined.type == 4 and not joined.ephemeral

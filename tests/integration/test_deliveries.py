@@ -117,6 +117,8 @@ def test_the_daily_challenge_post_goes_to_the_chosen_channel_once(
     [post] = claim(coach)
     assert post.recipient == "-100" and post.reply.public
     assert [b.action for b in post.reply.buttons] == ["join"]
+    # The post is today's challenge, just as /challenge shows it in the group.
+    assert post.reply.text == admin.say("/challenge").text.split("\n\n")[0]
     coach.undeliverable(post, "Forbidden: bot was kicked")
     clock.advance(days=1)
     assert plan(coach) == 0  # the bot left the group: no more posts there

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from sqlalchemy import Engine
+
+from core import texts
 from core.coach import Coach
-from tests.support import ManualClock, in_group, person
+from core.domain.challenges import daily_challenge
+from tests.support import ManualClock, in_group, person, table_rows
 
 
 def test_members_join_once_and_the_board_caps_each_day(coach: Coach, clock: ManualClock) -> None:
@@ -56,3 +62,55 @@ def test_only_group_admins_change_challenge_settings(coach: Coach) -> None:
 
 def test_challenge_commands_in_a_private_chat_point_to_a_group(coach: Coach) -> None:
     assert "group or server channel" in person(coach, "ada").fail("/join")
+
+
+def todays_post(text: str) -> str:
+    """The challenge part of a /challenge answer (the settings follow after a blank line)."""
+    return text.split("\n\n")[0]
+
+
+def test_the_challenge_is_todays_pick_from_the_catalogue_with_a_join_button(
+        coach: Coach, clock: ManualClock, engine: Engine) -> None:
+    admin = in_group(person(coach, "ada"), admin=True)
+    clock.set_local("UTC", 2026, 11, 25)
+    reply = admin.say("/challenge")
+    [chat] = table_rows(engine)["chats"]
+    today = daily_challenge(int(str(chat["id"])), date(2026, 11, 25), 10)
+    assert reply.public and [b.action for b in reply.buttons] == ["join"]
+    assert todays_post(reply.text).splitlines() == [
+        f"Today's walk challenge in Walkers: 10 min of backward walking "
+        f"{texts.CHALLENGE_PLACES[today.place]}.",
+        f"Focus: {texts.CHALLENGE_FOCUS[today.focus]}",
+        "New to it? Start with 5 min and a buddy, wall or rail within reach.",
+        f"Log it with /log 10 min {today.place}. Points count up to 30 min a day, so no one wins "
+        "by overdoing it.",
+    ]
+    assert "goal 10 min a day" in reply.text
+
+
+def test_the_challenge_changes_every_day_for_two_weeks_and_follows_the_goal(
+        coach: Coach, clock: ManualClock) -> None:
+    admin = in_group(person(coach, "ada"), admin=True)
+    posts = []
+    for n in range(14):
+        day = date(2026, 11, 20) + timedelta(days=n)
+        clock.set_local("UTC", day.year, day.month, day.day)
+        posts.append(todays_post(admin.say("/challenge").text))
+    assert len(set(posts)) == 14
+    assert todays_post(admin.say("/challenge").text) == posts[-1]  # the same all day
+    short = todays_post(admin.say("/challenge_goal 3").text)
+    assert "3 min of backward walking" in short and "/log 3 min" in short
+    assert "New to it? Keep a buddy, wall or rail within reach." in short
+
+
+def test_the_challenge_day_is_the_groups_local_day(
+        coach: Coach, clock: ManualClock, engine: Engine) -> None:
+    admin = in_group(person(coach, "ada"), admin=True)
+    admin.say("/challenge_timezone Pacific/Auckland")
+    clock.set_local("UTC", 2026, 11, 25, 12)  # already the 26th in Auckland
+    [chat] = table_rows(engine)["chats"]
+    key = int(str(chat["id"]))
+    auckland = daily_challenge(key, date(2026, 11, 26), 10)
+    post = todays_post(admin.say("/challenge").text)
+    assert f"Focus: {texts.CHALLENGE_FOCUS[auckland.focus]}" in post
+    assert f"/log 10 min {auckland.place}." in post
