@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy import and_, delete, func, literal, or_, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
 from core.persistence.models import Account, Chat, Delivery, Pause, Person, Walk
 from core.persistence.repositories import Repository, insert_many_new, insert_new
+from core.persistence.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -122,11 +124,12 @@ class Deliveries(Repository):
             due.append(DueRow(person, at, zone, day_start, instant))
         return due
 
-    def set_remind_next(self, instants: dict[int, datetime | None]) -> None:
-        """Store each person's next reminder instant (one statement for them all)."""
-        if instants:
-            self.session.execute(update(Person), [
-                {"id": person, "remind_next": instant} for person, instant in instants.items()])
+    def set_remind_next(self, instants: dict[datetime, list[int]]) -> None:
+        """Store the next reminder instant of people (one statement per distinct instant)."""
+        for instant, person_ids in instants.items():
+            self.session.execute(
+                update(Person).where(col(Person.id).in_(person_ids))
+                .values(remind_next=instant).execution_options(synchronize_session=False))
 
     def walked(self, person_ids: list[int], days: set[date]) -> set[tuple[int, date]]:
         """Which of these people walked on which of these days."""
@@ -143,17 +146,24 @@ class Deliveries(Repository):
             found.setdefault(pause.person_id, []).append(pause)
         return found
 
-    def reachable_accounts(self, person_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-        """(id, platform) of the accounts of these people that have not refused messages."""
-        found: dict[int, list[tuple[int, str]]] = {}
-        for account, person, platform in self.session.execute(
-                sa_select(col(Account.id), col(Account.person_id), col(Account.platform))
-                .where(col(Account.person_id).in_(person_ids),
-                       col(Account.unreachable_since).is_(None))
-                .order_by(col(Account.id))):
-            assert account is not None
-            found.setdefault(person, []).append((account, platform))
-        return found
+    def enqueue_for_accounts(self, kind: str, person_ids: list[int], occurrence: str,
+                             now: datetime, expires_at: datetime) -> int:
+        """Queue a message for every reachable account of these people, each once per kind
+        and occurrence, in one INSERT ... SELECT; how many were new."""
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        accounts = (
+            sa_select(literal(kind), col(Account.platform), col(Account.id),
+                      literal(occurrence), literal(""), literal("pending"), literal(0),
+                      literal(now, UTCDateTime()), literal(expires_at, UTCDateTime()),
+                      literal(now, UTCDateTime()), literal(""))
+            .where(col(Account.person_id).in_(person_ids),
+                   col(Account.unreachable_since).is_(None)))
+        statement = dialect.insert(Delivery).from_select(
+            ["kind", "platform", "account_id", "occurrence", "payload", "status", "attempts",
+             "not_before", "expires_at", "created_at", "last_error"], accounts,
+        ).on_conflict_do_nothing().returning(literal(1))
+        # RETURNING tells how many were new: drivers differ on the row count here.
+        return len(self.session.execute(statement).all())
 
     def enqueue_many(self, rows: list[dict[str, Any]]) -> int:
         """Queue messages, each unless the same kind for the same account or chat and

@@ -11,13 +11,14 @@ person has walked that day or paused since it was queued. A claim is leased to o
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core.delivery import CHALLENGE, REMINDER, Outgoing
 from core.domain import schedule
 from core.persistence.models import Delivery
-from core.persistence.queue import Claimed
+from core.persistence.queue import Claimed, DueRow
 from core.persistence.uow import UnitOfWork
 from core.services import people
 from core.services.challenges import reschedule_post
@@ -28,7 +29,7 @@ LATE_WINDOW = timedelta(hours=3)
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
 # Planning takes at most this many people (and chats) per unit of work; the rest wait a tick.
-PLAN_BATCH = 2_000
+PLAN_BATCH = 200
 # Finished rows (sent, missed, skipped, dead) are kept this long, then purged.
 KEEP = timedelta(days=14)
 _JUST_AFTER = timedelta(microseconds=1)
@@ -45,34 +46,38 @@ class Planned:
 
 def plan_reminders(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
     """Queue the reminders due now, once per account and walk day, for people who have not
-    walked that day and are not paused; move every due person's next instant on. A handful of
-    statements for the whole batch, whatever its size."""
+    walked that day and are not paused; move every due person's next instant on. People who
+    share a reminder time, zone and day start share one computation and one statement, so a
+    batch costs a handful of statements whatever its size."""
     due = uow.deliveries.due_reminders(now, limit)
     if not due:
         return Planned(0, False)
-    following: dict[int, datetime | None] = {}
-    fresh: dict[int, tuple[date, datetime]] = {}
+    alike: dict[tuple[str, str, int], list[DueRow]] = defaultdict(list)
     for row in due:
-        at = schedule.parse_hhmm(row.remind_at)
-        day, instant = schedule.latest_due(now, at, row.timezone, row.day_start_hour)
-        if instant >= row.remind_next and now - instant < LATE_WINDOW:
-            fresh[row.person_id] = (day, instant)
-        following[row.person_id] = schedule.next_due(
-            now + _JUST_AFTER, at, row.timezone, row.day_start_hour)[1]
+        alike[(row.remind_at, row.timezone, row.day_start_hour)].append(row)
+    following: dict[datetime, list[int]] = defaultdict(list)
+    fresh: dict[tuple[date, datetime], list[int]] = defaultdict(list)
+    for (at, zone, day_start), rows in alike.items():
+        time_of_day = schedule.parse_hhmm(at)
+        day, instant = schedule.latest_due(now, time_of_day, zone, day_start)
+        _, upcoming = schedule.next_due(now + _JUST_AFTER, time_of_day, zone, day_start)
+        following[upcoming] += [row.person_id for row in rows]
+        if now - instant < LATE_WINDOW:
+            fresh[(day, instant)] += [row.person_id for row in rows if instant >= row.remind_next]
     uow.deliveries.set_remind_next(following)
-    people_due = list(fresh)
-    walked = uow.deliveries.walked(people_due, {day for day, _ in fresh.values()})
+    people_due = [person for group in fresh.values() for person in group]
+    if not people_due:
+        return Planned(0, len(due) == limit)
+    walked = uow.deliveries.walked(people_due, {day for day, _ in fresh})
     pauses = uow.deliveries.pauses(people_due)
-    accounts = uow.deliveries.reachable_accounts(people_due)
-    rows = [
-        {"kind": REMINDER, "platform": platform, "account_id": account,
-         "occurrence": day.isoformat(), "not_before": now, "expires_at": instant + LATE_WINDOW,
-         "created_at": now}
-        for person, (day, instant) in fresh.items()
-        if (person, day) not in walked and not any(p.covers(day) for p in pauses.get(person, ()))
-        for account, platform in accounts.get(person, ())
-    ]
-    return Planned(uow.deliveries.enqueue_many(rows), len(due) == limit)
+    queued = 0
+    for (day, instant), group in fresh.items():
+        wanted = [person for person in group if (person, day) not in walked
+                  and not any(p.covers(day) for p in pauses.get(person, ()))]
+        if wanted:
+            queued += uow.deliveries.enqueue_for_accounts(
+                REMINDER, wanted, day.isoformat(), now, instant + LATE_WINDOW)
+    return Planned(queued, len(due) == limit)
 
 
 def plan_posts(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
