@@ -29,12 +29,13 @@ class Person(SQLModel, table=True):
     timezone: str = "UTC"
     day_start_hour: int = 0
     weekly_goal: int = 150
+    goal_chosen: bool = False  # set by /goal; until then the beginner plan sets the week's target
     remind_at: str | None = None
     supported: bool | None = None
     pending: str | None = None
     pending_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     last_tip: str | None = None
-    last_pain: int | None = None
+    recent_tips: str = ""  # keys of the last tips shown after logs, newest first, comma-separated
     plan_start: date | None = None
     streak_through: date | None = None
     streak_current: int = 0

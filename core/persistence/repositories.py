@@ -163,6 +163,12 @@ class Walks(Repository):
         return self.session.scalars(select(Walk).where(Walk.person_id == person_id)
                                     .order_by(col(Walk.id).desc()).limit(1)).first()
 
+    def latest_pain(self, person_id: int) -> int | None:
+        """The pain rated on the person's most recently logged walk that had a rating."""
+        return self.session.scalars(
+            select(Walk.pain).where(Walk.person_id == person_id, col(Walk.pain).is_not(None))
+            .order_by(col(Walk.id).desc()).limit(1)).first()
+
     def remove(self, walk: Walk) -> None:
         """Delete one walk."""
         self.session.delete(walk)

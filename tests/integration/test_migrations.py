@@ -19,7 +19,7 @@ def differences(engine: Engine) -> list[object]:
         return list(compare_metadata(MigrationContext.configure(connection), SQLModel.metadata))
 
 
-HEAD = "0003"
+HEAD = "0004"
 
 
 def test_migrations_match_the_models_on_sqlite(tmp_path: Path) -> None:
@@ -74,3 +74,27 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
                   for name in ("journal_mode", "foreign_keys", "busy_timeout", "secure_delete")}
     assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000,
                       "secure_delete": 1}
+
+
+def test_the_plan_and_tips_migration_keeps_every_walk_and_account(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'walks.db'}")
+    upgrade(engine, "0003")
+    day = "2026-11-24 12:00:00"
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO people (id, created_at, timezone, day_start_hour, weekly_goal, last_tip, "
+            "last_pain, streak_current, streak_best, streak_freezes, streak_run, streak_score) "
+            f"VALUES (1, '{day}', 'UTC', 0, 120, 'buddy', 7, 0, 0, 0, 0, 0)"))
+        connection.execute(text(
+            "INSERT INTO accounts (person_id, platform, external_id, display_name, created_at) "
+            f"VALUES (1, 'telegram', '42', 'Ada', '{day}')"))
+        connection.execute(text(
+            "INSERT INTO walks (person_id, day, minutes, note, recorded_at) "
+            f"VALUES (1, '2026-11-24', 10, '', '{day}')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT minutes FROM walks")).all() == [(10,)]
+        assert connection.execute(text("SELECT count(*) FROM accounts")).scalar() == 1
+        person = connection.execute(text("SELECT goal_chosen, recent_tips FROM people")).one()
+        assert (bool(person[0]), person[1]) == (True, "buddy")
+    engine.dispose()
