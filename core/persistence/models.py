@@ -70,7 +70,14 @@ class Walk(SQLModel, table=True):
     """One backward walk, counted for the user's local `day`."""
 
     __tablename__ = "walks"
-    __table_args__ = (Index("ix_walks_person_day", "person_id", "day"),)
+    __table_args__ = (
+        Index("ix_walks_person_day", "person_id", "day"),
+        # The latest walk logged, and the latest with a pain rating, found without reading the
+        # person's whole history (the log reply and /plan ask on every request).
+        Index("ix_walks_person_latest", "person_id", "id"),
+        Index("ix_walks_person_rated", "person_id", "id", sqlite_where=text("pain IS NOT NULL"),
+              postgresql_where=text("pain IS NOT NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="people.id", ondelete="CASCADE")

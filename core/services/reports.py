@@ -14,6 +14,9 @@ from core.persistence.repositories import Totals
 from core.persistence.uow import UnitOfWork
 from core.services.people import Who
 
+# The plan level is folded from at most this many recent weeks, so a log costs the same with any
+# history behind it. Half a year is enough: the plan reaches its last stage in 17 good weeks.
+PLAN_WEEKS = 26
 CHART_WEEKS = 12  # at most; a newer walker's chart starts at the week of their first walk
 
 
@@ -78,10 +81,10 @@ def stats(uow: UnitOfWork, who: Who, period: str) -> Stats:
     """Minutes, walks and active days this week, this month or all time; averages count the
     weeks from the first walk on, never weeks before the user began."""
     today = who.today
-    first_walk = uow.walks.totals(who.id).first_day or today
+    everything = uow.walks.totals(who.id)
+    first_walk = everything.first_day or today
     if period == "all":
-        totals = uow.walks.totals(who.id)
-        start = first_walk
+        totals, start = everything, first_walk
     else:
         start = local.week_start(today) if period == "week" else local.month_start(today)
         totals = uow.walks.totals(who.id, start, today)
@@ -108,7 +111,8 @@ def plan_status(uow: UnitOfWork, who: Who) -> PlanStatus:
     """The plan level reached from the weeks since the plan started, and this week's count."""
     today, person = who.today, who.person
     this_week = local.week_start(today)
-    start = local.week_start(person.plan_start or today)
+    start = max(local.week_start(person.plan_start or today),
+                this_week - timedelta(weeks=PLAN_WEEKS))
     by_day = uow.walks.minutes_by_day(who.id, start, today)
     completed = [
         [by_day.get(week + timedelta(days=d), 0) for d in range(7)]
@@ -117,9 +121,8 @@ def plan_status(uow: UnitOfWork, who: Who) -> PlanStatus:
     target = plan_week(plan_level(completed))
     this = [by_day.get(day, 0) for day in local.days_between(this_week, today)]
     supported = target.supported or bool(person.supported)
-    latest = uow.walks.latest(who.id)
     return PlanStatus(target, days_meeting(this, target), supported,
-                      latest.pain if latest is not None else None, sum(this))
+                      uow.walks.latest_pain(who.id), sum(this))
 
 
 def week_target(uow: UnitOfWork, who: Who, status: PlanStatus | None = None) -> WeekTarget:

@@ -46,7 +46,7 @@ def log_walk(uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry) -> Logg
         raise BadInput(texts.WHEN_TOO_OLD.format(day=entry.day.isoformat(), limit=7))
     pauses = uow.pauses.overlapping(who.id, streaks.window_start(person, who.today), who.today)
     resumed = entry.day == who.today and people.end_pause_for_walk(uow, who, pauses)
-    previous_pain = uow.walks.latest_pain(who.id)
+    previous_pain = uow.walks.last_rated_pain(who.id)
     walk = uow.walks.add(Walk(
         person_id=who.id, day=entry.day, minutes=entry.minutes, recorded_at=now,
         steps=entry.steps, place=entry.place, pain=entry.pain, note=entry.note))

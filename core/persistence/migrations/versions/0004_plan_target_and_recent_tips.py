@@ -4,7 +4,8 @@
   and the weekly goal applies once the plan has built the base.
 - `recent_tips`: the keys of the last tips shown after logs, newest first, comma-separated, so
   no tip repeats within three logs (seeded from `last_tip`).
-- `last_pain` is dropped: the pain line now reads the latest walk, so undo clears it.
+- `last_pain` is dropped: the pain line now reads the latest walk, so undo clears it; two
+  indexes find the latest walk and the latest rated one without reading a whole history.
 
 Revision ID: 0004
 Revises: 0003
@@ -34,9 +35,15 @@ def upgrade() -> None:
     # Anyone who moved the goal away from the default chose it.
     op.execute("UPDATE people SET goal_chosen = true WHERE weekly_goal <> 150")
     op.drop_column('people', 'last_pain')
+    op.create_index('ix_walks_person_latest', 'walks', ['person_id', 'id'], unique=False)
+    op.create_index('ix_walks_person_rated', 'walks', ['person_id', 'id'], unique=False,
+                    sqlite_where=sa.text('pain IS NOT NULL'),
+                    postgresql_where=sa.text('pain IS NOT NULL'))
 
 
 def downgrade() -> None:
+    op.drop_index('ix_walks_person_rated', 'walks')
+    op.drop_index('ix_walks_person_latest', 'walks')
     op.add_column('people', sa.Column('last_pain', sa.Integer(), nullable=True))
     op.drop_column('people', 'recent_tips')
     op.drop_column('people', 'goal_chosen')
