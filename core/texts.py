@@ -67,7 +67,6 @@ ABOVE_PLAN = (
     "grows to 10 minutes by week 6, then about 10% a week."
 )
 ABOVE_PLAN_SUPPORTED = " Keep a wall, a rail or a buddy within reach."
-PAIN_LOG_LINE = "Pain {pain}/10 on this walk. "
 TIP_LINE = "Tip: {tip}"
 PAIN_STOP_LEVEL = 7
 PAIN_WARNING = (

@@ -32,7 +32,7 @@ def record(turn: Turn, entry: WalkEntry) -> Reply:
     lines.append(texts.LOGGED.format(minutes=walk.minutes, place=place,
                                      day=day_label(walk.day, snap.today), extras=extras))
     if result.pain_warning:
-        lines.append(texts.PAIN_LOG_LINE.format(pain=walk.pain) + texts.PAIN_WARNING)
+        lines.append(texts.PAIN_WARNING)  # on its own line; the pain itself is in the first
     if result.above_plan is not None:
         caution = texts.ABOVE_PLAN.format(minutes=result.above_plan.minutes)
         if turn.who.person.supported or result.above_plan.supported:
