@@ -6,13 +6,18 @@ Templates use str.format fields; adapters never add sentences of their own.
 
 from __future__ import annotations
 
+# The article this coach grew from (shared/design/COACHING.md, docs/coaching.md), named wherever
+# the coach quotes it.
+SOURCE_ARTICLE = "\u201cWhy walking backward could move your health & fitness forward\u201d"
+
 # --- onboarding -------------------------------------------------------------------------------
 WELCOME = (
     "Welcome to RetroWalk Coach!\n"
     "Backward walking (\"retro walking\") means walking with your back to the way you go. At "
-    "the same speed it takes about 1.4 times the effort of walking forward, and in a trial with "
-    "knee osteoarthritis, 10 supervised minutes 3 days a week for 6 weeks, on top of usual care, "
-    "eased pain and disability more than usual care alone.\n"
+    "the same speed it takes about 1.4 times the effort of walking forward (Compendium of "
+    "Physical Activities), and in a trial with knee osteoarthritis (Alghadir et al. 2019), 10 "
+    "supervised minutes 3 days a week for 6 weeks, on top of usual care, eased pain and "
+    "disability more than usual care alone.\n"
     "I'm a coach, not a clinician or a medical device, and this is not medical advice.\n\n"
     "Quick safety check: do you have balance problems, dizziness, a recent fall, or are you "
     "recovering from surgery? Answer yes or no."
@@ -55,6 +60,13 @@ STREAK_LINE_OPEN = "Streak: {current} {days}; walk today to keep it going."
 STREAK_LINE_START = "No streak running yet: one walk today starts it."
 WEEK_LINE = "This week: {minutes} of {goal} min ({percent}%)."
 WEEK_DONE = "This week: {minutes} of {goal} min. Weekly goal reached!"
+WEEK_PLAN_LINE = "This week's plan: {done} of {days} days of {minutes} min."
+WEEK_PLAN_DONE = "This week's plan ({days} days of {minutes} min) is done. Well walked!"
+ABOVE_PLAN = (
+    "That's well above this week's plan of {minutes} min. Please build up slowly: the plan "
+    "grows to 10 minutes by week 6, then about 10% a week."
+)
+ABOVE_PLAN_SUPPORTED = " Keep a wall, a rail or a buddy within reach."
 TIP_LINE = "Tip: {tip}"
 PAIN_STOP_LEVEL = 7
 PAIN_WARNING = (
@@ -105,7 +117,9 @@ TIMEZONE_MISSING = "Which time zone? Example: /timezone Europe/Berlin (your zone
 TIMEZONE_UNKNOWN = (
     "\"{text}\" isn't a time zone I know. Use an Area/City name, e.g. /timezone America/New_York"
 )
-TIMEZONE_SET = "Time zone set to {zone}. It's {time} there now, so today is {day}."
+TIMEZONE_SET = (
+    "Time zone set to {zone}. It's {time} there now, so a walk logged now counts for {day}."
+)
 DAY_START_RANGE = (
     "\"{text}\" isn't an hour I can use: your day can start at 0 to {limit}. Example: /daystart 4"
 )
@@ -146,6 +160,7 @@ STREAK = (
 )
 STREAK_USED = "\nFreezes used: {days}."
 STREAK_TODAY_OPEN = "\nNo walk yet today: one walk keeps the streak going."
+STREAK_TODAY_START = "\nNo walk yet today: one walk starts a new streak."
 STREAK_TODAY_DONE = "\nToday is done. Well walked!"
 STREAK_PAUSED = "\nYou're paused: paused days neither break nor extend the streak."
 STATS = (
@@ -158,18 +173,25 @@ STATS = (
 )
 STATS_TITLE = {"week": "This week (from {start})", "month": "This month (from {start})",
                "all": "All time (since {start})"}
-STATS_EMPTY = "No walks {period} yet. Log one with /log 10 min."
-STATS_EMPTY_PERIOD = {"week": "this week", "month": "this month", "all": "so far"}
+STATS_EMPTY = {"week": "No walks this week yet. Log one with /log 10 min.",
+               "month": "No walks this month yet. Log one with /log 10 min.",
+               "all": "No walks yet. Log one with /log 10 min."}
 STATS_GOAL_WEEK = "Weekly goal: {minutes} of {goal} min ({percent}%)"
 STATS_GOAL_AVERAGE = "Average week: {average} min (goal {goal})"
+STATS_PLAN_AVERAGE = "Average week: {average} min (this week's plan: {days} days of {minutes} min)"
 STATS_EFFORT_NOTE = (
     "MET-minutes assume 3.5 mph (6.0 METs, Compendium of Physical Activities); "
     "slower walks cost less."
 )
-PROGRESS_CAPTION = "Your last {weeks} weeks: {total} min in all. Goal line: {goal} min a week."
+PROGRESS_CAPTION = "Your last {weeks} {week_word}: {total} min in all. {line}"
+PROGRESS_GOAL = "Goal line: {goal} min a week."
+PROGRESS_PLAN = "Plan line: this week's plan, {days} days of {minutes} min ({total} min)."
 PROGRESS_EMPTY = "No walks to chart yet. Log one with /log 10 min and come back."
 CHART_TITLE = "Backward walking, minutes per week"
 CHART_GOAL = "Weekly goal ({goal} min)"
+CHART_PLAN = "This week's plan ({days} × {minutes} min)"
+CHART_DAYS_TITLE = "Days walked"
+CHART_DAYS_LEGEND = "darker = more minutes"
 CHART_Y = "minutes"
 CHART_THIS_WEEK = "this week"
 PLAN = (
@@ -188,7 +210,8 @@ PLAN_NEXT = {
     "start": "Then we build to 10 minutes, 3 days a week.",
     "build": (
         "This builds toward the dose of a knee-osteoarthritis trial: 10 minutes, 3 days a week "
-        "for 6 weeks (Alghadir et al. 2019)."
+        "for 6 weeks (Alghadir et al. 2019). Studies in people with knee osteoarthritis found "
+        "less pain and better function (Lin et al. 2025, a meta-analysis of 13 trials)."
     ),
     "grow": "Add about 10% a week; after that, a gentle incline, then a little speed.",
     "beyond": "Next: a gentle incline (treadmill), then a little more speed.",
@@ -196,7 +219,8 @@ PLAN_NEXT = {
 PLAN_RULES = (
     "A week where you reach the target moves you up a level; a blank week steps you back one."
 )
-PLAN_PAIN = "Your last walk had pain {pain}/10: repeat this level or step back. " + PAIN_WARNING
+PLAN_PAIN_LEVEL = 5
+PLAN_PAIN = "Your latest walk had pain {pain}/10: repeat this level or step back."
 
 # --- tips, safety, myth ------------------------------------------------------------------------
 TIPS = {
@@ -208,8 +232,9 @@ TIPS = {
     "buddy": "New to it? Bring a buddy to keep you out of harm's way.",
     "treadmill": (
         "On a treadmill, start slow. While you're new, clip the safety key, hold the rails and go "
-        "at about half your forward speed. The source article's advice not to hold the handrails "
-        "(Asian Heart Institute) is for people who are already steady."
+        "at about half your forward speed. The advice not to hold the handrails (the article "
+        + SOURCE_ARTICLE + ", citing the Asian Heart Institute) is for people who are already "
+        "steady."
     ),
     "toe_heel": "Roll from toe to heel with each step.",
     "steady_speed": "Keep one speed through a walk; don't change pace mid-bout.",
@@ -235,7 +260,8 @@ SAFETY = (
 )
 MYTH = (
     "Folklore check: \"100 steps backward equal 1,000 steps forward.\"\n"
-    "It's a popular saying (it's in the article this coach grew from), but no study supports a "
+    "It's a popular saying (the article " + SOURCE_ARTICLE + " repeats it), but no study "
+    "supports a "
     "10x factor. Measured heart rate and oxygen use walking backward are about 1.2-1.5x forward "
     "walking (Flynn 1994; Chaloupka 1997; Hooper 2004), and practice lowers the extra cost. "
     "The Compendium of Physical Activities puts backward walking at 6.0 METs against 4.3 for "
@@ -312,6 +338,7 @@ CHALLENGE_GOAL_INVALID = (
 
 # --- misc --------------------------------------------------------------------------------------
 DAY_WORDS = ("day", "days")
+WEEK_WORDS = ("week", "weeks")
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SOMEONE = "friend"
@@ -338,6 +365,11 @@ WALK_WORDS = ("walk", "walks")
 def plural_days(count: int) -> str:
     """'day' or 'days' for a count."""
     return DAY_WORDS[0] if count == 1 else DAY_WORDS[1]
+
+
+def plural_weeks(count: int) -> str:
+    """'week' or 'weeks' for a count."""
+    return WEEK_WORDS[0] if count == 1 else WEEK_WORDS[1]
 
 
 def count_walks(count: int) -> str:

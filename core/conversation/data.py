@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import texts
+from core.conversation.shared import file_name
 from core.conversation.turn import Turn
 from core.errors import WrongPlace
 from core.replies import Attachment, Button, Reply
@@ -17,8 +18,10 @@ def export(turn: Turn, args: str) -> Reply:
     result = data.export(turn.uow, turn.who, turn.now)
     return Reply(
         texts.EXPORT.format(walks=texts.count_walks(result.walk_count)),
-        files=(Attachment("retrowalk-walks.csv", result.walks_csv, "text/csv"),
-               Attachment("retrowalk-data.json", result.everything_json, "application/json")),
+        files=(Attachment(file_name("walks", turn.who.id, turn.now, "csv"), result.walks_csv,
+                          "text/csv"),
+               Attachment(file_name("data", turn.who.id, turn.now, "json"),
+                          result.everything_json, "application/json")),
     )
 
 

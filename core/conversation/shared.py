@@ -3,11 +3,12 @@ quick-log buttons."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from core import texts
 from core.domain.streaks import StreakView
 from core.replies import Button
+from core.services.reports import WeekTarget
 
 QUICK_LOG_MINUTES = (5, 10, 20)
 
@@ -29,6 +30,13 @@ def day_label(day: date, today: date) -> str:
 def calendar_label(day: date) -> str:
     """'Mon 23 Nov'."""
     return f"{texts.WEEKDAY_NAMES[day.weekday()]} {day.day} {texts.MONTH_NAMES[day.month - 1]}"
+
+
+def file_name(kind: str, person_id: int, now: datetime, suffix: str) -> str:
+    """A file name unique to one person and one moment, so adapters that write files (the
+    terminal chat) never let one person's export or chart overwrite another's."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"retrowalk-{kind}-{person_id}-{stamp}.{suffix}"
 
 
 def quick_log_buttons(row: int = 0) -> tuple[Button, ...]:
@@ -55,3 +63,15 @@ def week_line(minutes: int, goal: int) -> str:
     if minutes >= goal:
         return texts.WEEK_DONE.format(minutes=minutes, goal=goal)
     return texts.WEEK_LINE.format(minutes=minutes, goal=goal, percent=round(100 * minutes / goal))
+
+
+def target_line(target: WeekTarget) -> str:
+    """Progress toward this week's target: the plan's days while the user follows the plan,
+    else the weekly goal in minutes."""
+    plan = target.plan
+    if plan is None:
+        return week_line(target.minutes, target.goal)
+    if target.done_days >= plan.days:
+        return texts.WEEK_PLAN_DONE.format(days=plan.days, minutes=plan.minutes)
+    return texts.WEEK_PLAN_LINE.format(done=target.done_days, days=plan.days,
+                                       minutes=plan.minutes)

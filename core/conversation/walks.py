@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import texts
-from core.conversation.shared import day_label, isolate, streak_line, week_line
+from core.conversation.shared import day_label, isolate, streak_line, target_line
 from core.conversation.turn import Turn
 from core.domain.parsing import WalkEntry, parse_log
 from core.replies import Button, Reply
@@ -29,12 +29,16 @@ def record(turn: Turn, entry: WalkEntry) -> Reply:
     if walk.note:
         extras += texts.LOGGED_NOTE.format(note=isolate(walk.note))
     lines = [texts.LOG_RESUMED] if result.resumed else []
-    lines += [
-        texts.LOGGED.format(minutes=walk.minutes, place=place,
-                            day=day_label(walk.day, snap.today), extras=extras),
-        streak_line(snap.view),
-        week_line(snap.week_minutes(), result.goal),
-    ]
+    lines.append(texts.LOGGED.format(minutes=walk.minutes, place=place,
+                                     day=day_label(walk.day, snap.today), extras=extras))
+    if result.pain_warning:
+        lines.append(texts.PAIN_WARNING)  # on its own line; the pain itself is in the first
+    if result.above_plan is not None:
+        caution = texts.ABOVE_PLAN.format(minutes=result.above_plan.minutes)
+        if turn.who.person.supported or result.above_plan.supported:
+            caution += texts.ABOVE_PLAN_SUPPORTED
+        lines.append(caution)
+    lines += [streak_line(snap.view), target_line(result.target)]
     if result.tip:
         lines.append(texts.TIP_LINE.format(tip=texts.TIPS[result.tip]))
     return Reply("\n".join(lines), buttons=(Button(texts.BUTTON_UNDO, f"undo:{walk.id}"),))

@@ -57,3 +57,14 @@ def plan_level(completed_weeks: Sequence[Sequence[int]]) -> int:
         elif not any(week):
             level = max(1, level - 1)
     return level
+
+
+def follows_plan(week: PlanWeek, goal_chosen: bool) -> bool:
+    """Whether the plan's week sets the week's target: until the user picks a weekly goal with
+    /goal, and until the plan has built the base (stage "beyond"); then the weekly goal does."""
+    return not goal_chosen and week.stage != "beyond"
+
+
+def far_above(week: PlanWeek, minutes: int) -> bool:
+    """A walk well beyond the plan's daily minutes (at least double, and 10 minutes more)."""
+    return week.stage != "beyond" and minutes >= max(2 * week.minutes, week.minutes + 10)

@@ -1,7 +1,9 @@
-"""Safety tips (COACHING.md) and which one fits a walk, never the same one twice in a row."""
+"""Safety tips (COACHING.md) and which one fits a walk: none repeats within three logs unless
+the walk calls for it (the stop-if-dizzy advice after pain)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core import texts
@@ -10,6 +12,7 @@ GENERAL_ORDER = (
     "clear_path", "shoulder", "buddy", "treadmill", "toe_heel", "steady_speed", "stop", "hallway",
 )
 FIRST_DAYS = 3
+RECENT_TIPS = 3  # a tip shown after one of the last three logs is not shown again
 
 
 @dataclass(frozen=True)
@@ -23,11 +26,18 @@ class WalkContext:
     pain_rose: bool = False
 
 
+def pain_calls_for_care(context: WalkContext) -> bool:
+    """Pain that rose since the last rated walk, or sharp pain (7/10 or more)."""
+    return context.pain_rose or (
+        context.pain is not None and context.pain >= texts.PAIN_STOP_LEVEL)
+
+
 def candidates(context: WalkContext) -> list[str]:
-    """Tips that fit this walk, most fitting first."""
+    """Tips that fit this walk, most fitting first (the pain advice itself is its own line of
+    the reply, not a tip)."""
     keys: list[str] = []
-    if context.pain_rose or (context.pain is not None and context.pain >= texts.PAIN_STOP_LEVEL):
-        keys.append("pain")
+    if pain_calls_for_care(context):
+        keys.append("stop")
     if context.place == "treadmill":
         keys.append("treadmill")
     if context.supported:
@@ -42,12 +52,21 @@ def candidates(context: WalkContext) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def choose_tip(context: WalkContext, last: str | None) -> str:
-    """The most fitting tip that differs from the one shown last; pain advice always wins."""
-    keys = candidates(context)
-    if keys[0] == "pain":
-        return "pain"
-    return next(k for k in keys if k != last)
+def choose_tip(context: WalkContext, recent: Sequence[str]) -> str:
+    """The most fitting tip not shown in the last three logs (`recent`, newest first); after
+    painful walks the stop-if-dizzy advice comes again whatever was shown before."""
+    if pain_calls_for_care(context):
+        return "stop"
+    shown = set(recent[:RECENT_TIPS])
+    fresh = [k for k in candidates(context) if k not in shown]
+    if fresh:
+        return fresh[0]
+    return next(k for k in GENERAL_ORDER if k not in shown)
+
+
+def remember_tip(recent: Sequence[str], tip: str) -> list[str]:
+    """The recent tips after showing `tip`, newest first."""
+    return [tip, *recent][:RECENT_TIPS]
 
 
 def next_general_tip(last: str | None) -> str:

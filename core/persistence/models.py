@@ -29,6 +29,7 @@ class Person(SQLModel, table=True):
     timezone: str = "UTC"
     day_start_hour: int = 0
     weekly_goal: int = 150
+    goal_chosen: bool = False  # set by /goal; until then the beginner plan sets the week's target
     remind_at: str | None = None
     # When the next reminder is due (UTC), kept in step with remind_at, timezone and
     # day_start_hour; the planner finds due reminders by this indexed instant.
@@ -38,7 +39,7 @@ class Person(SQLModel, table=True):
     pending: str | None = None
     pending_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     last_tip: str | None = None
-    last_pain: int | None = None
+    recent_tips: str = ""  # keys of the last tips shown after logs, newest first, comma-separated
     plan_start: date | None = None
     streak_through: date | None = None
     streak_current: int = 0
@@ -73,7 +74,14 @@ class Walk(SQLModel, table=True):
     """One backward walk, counted for the user's local `day`."""
 
     __tablename__ = "walks"
-    __table_args__ = (Index("ix_walks_person_day", "person_id", "day"),)
+    __table_args__ = (
+        Index("ix_walks_person_day", "person_id", "day"),
+        # The latest walk logged, and the latest with a pain rating, found without reading the
+        # person's whole history (the log reply and /plan ask on every request).
+        Index("ix_walks_person_latest", "person_id", "id"),
+        Index("ix_walks_person_rated", "person_id", "id", sqlite_where=text("pain IS NOT NULL"),
+              postgresql_where=text("pain IS NOT NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="people.id", ondelete="CASCADE")

@@ -56,6 +56,15 @@ _MINUTES_BY_DAY = (
            col(Walk.day) <= bindparam("last"))
     .group_by(col(Walk.day))
 )
+_LATEST_PAIN = (
+    select(col(Walk.pain)).where(col(Walk.person_id) == bindparam("person"))
+    .order_by(col(Walk.id).desc()).limit(1)
+)
+_LAST_RATED_PAIN = (
+    select(col(Walk.pain)).where(col(Walk.person_id) == bindparam("person"),
+                                 col(Walk.pain).is_not(None))
+    .order_by(col(Walk.id).desc()).limit(1)
+)
 _PAUSES_OVERLAPPING = select(Pause).where(
     col(Pause.person_id) == bindparam("person"), col(Pause.start_day) <= bindparam("last"),
     col(Pause.end_day).is_(None) | (col(Pause.end_day) >= bindparam("first")))
@@ -180,6 +189,15 @@ class Walks(Repository):
         """The walk the person logged most recently."""
         return self.session.scalars(select(Walk).where(Walk.person_id == person_id)
                                     .order_by(col(Walk.id).desc()).limit(1)).first()
+
+    def latest_pain(self, person_id: int) -> int | None:
+        """The pain rated on the person's most recently logged walk (None: not rated, or no
+        walk)."""
+        return self.session.execute(_LATEST_PAIN, {"person": person_id}).scalar()
+
+    def last_rated_pain(self, person_id: int) -> int | None:
+        """The pain of the most recently logged walk that had a rating."""
+        return self.session.execute(_LAST_RATED_PAIN, {"person": person_id}).scalar()
 
     def remove(self, walk: Walk) -> None:
         """Delete one walk."""

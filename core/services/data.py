@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from core.persistence.uow import UnitOfWork
+from core.services import streaks
 from core.services.people import Who
 
 WALK_COLUMNS = ("day", "minutes", "place", "steps", "pain", "note", "recorded_at")
@@ -27,6 +28,7 @@ class Export:
 def export(uow: UnitOfWork, who: Who, now: datetime) -> Export:
     """Everything stored about the person, in open formats."""
     walks = uow.walks.all(who.id)
+    # Every stored field of a walk but its row ids.
     rows = [
         {"day": w.day.isoformat(), "minutes": w.minutes, "place": w.place, "steps": w.steps,
          "pain": w.pain, "note": w.note, "recorded_at": w.recorded_at.isoformat()}
@@ -37,18 +39,22 @@ def export(uow: UnitOfWork, who: Who, now: datetime) -> Export:
     writer.writeheader()
     writer.writerows(rows)
     person = who.person
+    view = streaks.snapshot(uow, person, who.today).view
     everything: dict[str, Any] = {
         "exported_at": now.isoformat(),
         "settings": {
             "timezone": person.timezone, "day_start_hour": person.day_start_hour,
-            "weekly_goal_minutes": person.weekly_goal, "reminder": person.remind_at,
+            "weekly_goal_minutes": person.weekly_goal, "weekly_goal_chosen": person.goal_chosen,
+            "reminder": person.remind_at,
             "supported_mode": person.supported, "plan_start": _iso(person.plan_start),
             "created_at": person.created_at.isoformat(),
+            "recent_tips": [key for key in person.recent_tips.split(",") if key],
         },
-        "streak_checkpoint": {
-            "settled_through": _iso(person.streak_through), "current": person.streak_current,
-            "best": person.streak_best, "freezes": person.streak_freezes,
-            "habit_strength": round(person.streak_score, 4),
+        # The streak as /streak shows it today (the stored checkpoint lags up to ten days).
+        "streak": {
+            "current": view.current, "best": view.best, "freezes_held": view.freezes,
+            "habit_strength": round(view.score, 4), "walked_today": view.walked_today,
+            "settled_through": _iso(person.streak_through),
         },
         "accounts": [
             {"platform": a.platform, "id": a.external_id, "name": a.display_name,

@@ -133,6 +133,7 @@ def set_goal(who: Who, raw: str) -> None:
         shown = raw.strip()[:20]
         raise BadInput(texts.GOAL_INVALID.format(text=shown, low=MIN_GOAL, high=MAX_GOAL))
     who.person.weekly_goal = int(text)
+    who.person.goal_chosen = True  # from now on the goal, not the plan, sets the week's target
 
 
 def set_reminder(who: Who, raw: str, now: datetime) -> time | None:

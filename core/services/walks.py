@@ -7,12 +7,14 @@ from datetime import datetime
 
 from core import texts
 from core.domain.parsing import WalkEntry
-from core.domain.tips import FIRST_DAYS, WalkContext, choose_tip
+from core.domain.plan import PlanWeek, far_above
+from core.domain.tips import FIRST_DAYS, WalkContext, choose_tip, pain_calls_for_care, remember_tip
 from core.errors import BadInput, NothingToDo
 from core.persistence.models import Walk
 from core.persistence.uow import UnitOfWork
-from core.services import people, streaks
+from core.services import people, reports, streaks
 from core.services.people import Who
+from core.services.reports import WeekTarget
 from core.services.streaks import Snapshot
 
 
@@ -22,9 +24,11 @@ class Logged:
 
     walk: Walk
     snapshot: Snapshot
-    goal: int
+    target: WeekTarget
     tip: str | None
     resumed: bool = False
+    pain_warning: bool = False  # pain rose since the last rated walk, or was sharp
+    above_plan: PlanWeek | None = None  # the plan's week when this walk went far beyond it
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ def log_walk(uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry) -> Logg
         raise BadInput(texts.WHEN_TOO_OLD.format(day=entry.day.isoformat(), limit=7))
     pauses = uow.pauses.overlapping(who.id, streaks.window_start(person, who.today), who.today)
     resumed = entry.day == who.today and people.end_pause_for_walk(uow, who, pauses)
+    previous_pain = uow.walks.last_rated_pain(who.id)
     walk = uow.walks.add(Walk(
         person_id=who.id, day=entry.day, minutes=entry.minutes, recorded_at=now,
         steps=entry.steps, place=entry.place, pain=entry.pain, note=entry.note))
@@ -54,12 +59,16 @@ def log_walk(uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry) -> Logg
         walking_days=len(snap.minutes) if person.streak_through is None else FIRST_DAYS + 1,
         supported=bool(person.supported),
         pain=entry.pain,
-        pain_rose=_pain_rose(person.last_pain, entry.pain),
+        pain_rose=_pain_rose(previous_pain, entry.pain),
     )
-    if entry.pain is not None:
-        person.last_pain = entry.pain
-    person.last_tip = choose_tip(context, person.last_tip)
-    return Logged(walk, snap, person.weekly_goal, person.last_tip, resumed)
+    recent = [key for key in person.recent_tips.split(",") if key]
+    tip = choose_tip(context, recent)
+    person.recent_tips = ",".join(remember_tip(recent, tip))
+    person.last_tip = tip
+    status = reports.plan_status(uow, who)
+    above = status.week if far_above(status.week, entry.minutes) else None
+    return Logged(walk, snap, reports.week_target(uow, who, status), tip, resumed,
+                  pain_calls_for_care(context), above)
 
 
 def _pain_rose(before: int | None, now: int | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -126,7 +127,7 @@ async def test_bad_values_get_the_cores_refusal_privately_and_nothing_is_written
 async def test_every_personal_command_answers_privately(world: World) -> None:
     conversation: list[tuple[str, dict[str, object], str]] = [
         ("streak", {}, "Current streak: 0 days"),
-        ("stats", {"period": "month"}, shown(texts.STATS_EMPTY.format(period="this month"))),
+        ("stats", {"period": "month"}, shown(texts.STATS_EMPTY["month"])),
         ("plan", {}, "Beginner plan, level 1"),
         ("tip", {}, "Tip: "),
         ("safety", {}, shown(texts.SAFETY)),
@@ -276,10 +277,11 @@ async def test_progress_sends_the_chart_as_an_image_inside_an_embed(world: World
     chart = await ix.original(timeout=15)
     assert chart.ephemeral
     (attachment,) = chart.attachments
-    assert attachment.filename == "progress.png" and attachment.data.startswith(b"\x89PNG")
+    assert re.fullmatch(r"retrowalk-progress-\d+-\d{8}T\d{6}Z\.png", attachment.filename)
+    assert attachment.data.startswith(b"\x89PNG")
     (embed,) = chart.embeds
     assert embed["image"]["url"] == attachment.url
-    assert embed["description"].startswith("Your last 12 weeks: 25 min in all.")
+    assert embed["description"].startswith("Your last 1 week: 25 min in all.")
     async with aiohttp.ClientSession() as http, http.get(attachment.url) as response:
         assert await response.read() == attachment.data
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -101,7 +102,7 @@ async def test_every_personal_command_is_answered_in_a_private_chat(world: World
     expected = {
         "start": texts.WELCOME, "help": texts.HELP_HEADER, "log": "Recorded: 20 min",
         "undo": "Removed your 20-minute walk", "streak": "Current streak: 0 days",
-        "stats": texts.STATS_EMPTY.format(period="this month"), "progress": texts.PROGRESS_EMPTY,
+        "stats": texts.STATS_EMPTY["month"], "progress": texts.PROGRESS_EMPTY,
         "plan": "Beginner plan, level 1", "tip": "Tip: ", "safety": texts.SAFETY,
         "myth": texts.MYTH, "goal": "Weekly goal set to 150 minutes.",
         "timezone": "Time zone set to Europe/Berlin.",
@@ -294,7 +295,8 @@ async def test_progress_sends_the_chart_as_a_photo(world: World) -> None:
     chart = await world.say(world.ada, world.ada_chat, "/progress")
     assert chart.method == "sendPhoto"
     assert chart.files["photo"].data.startswith(PNG_MAGIC)
-    assert chart.files["photo"].filename == "progress.png"
+    assert re.fullmatch(r"retrowalk-progress-\d+-\d{8}T\d{6}Z\.png",
+                        chart.files["photo"].filename)
     assert chart.text is not None and chart.text.startswith("Your last ")
 
 
@@ -306,8 +308,9 @@ async def test_export_sends_two_documents_in_private_and_a_pointer_in_a_group(
     assert note.text == texts.EXPORT.format(walks=texts.count_walks(1))
     csv_file = (await fake.next_reply(world.ada_chat)).files["document"]
     json_file = (await fake.next_reply(world.ada_chat)).files["document"]
-    assert csv_file.filename == "retrowalk-walks.csv" and b"felt steady" in csv_file.data
-    assert json_file.filename == "retrowalk-data.json"
+    assert re.fullmatch(r"retrowalk-walks-\d+-\d{8}T\d{6}Z\.csv", csv_file.filename)
+    assert b"felt steady" in csv_file.data
+    assert re.fullmatch(r"retrowalk-data-\d+-\d{8}T\d{6}Z\.json", json_file.filename)
     assert json.loads(json_file.data)
     pointer = await world.command(world.ada, world.group, "export")
     assert pointer.text == texts.EXPORT_GROUP

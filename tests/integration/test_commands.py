@@ -70,13 +70,15 @@ def test_every_group_command_answers_in_a_group(ada: Person, command: object) ->
 
 
 def test_a_log_reply_confirms_streak_week_and_one_tip_with_an_undo_button(ada: Person) -> None:
+    ada.say("/goal 150")
     reply = ada.say("/log 20 min park 1500 steps felt steady")
     lines = reply.text.splitlines()
     assert lines[0] == ("Recorded: 20 min of backward walking at the park, today. 1,500 steps. "
                         "Note: \u2068felt steady\u2069")
-    assert lines[1] == "Streak: 1 day."
-    assert lines[2] == "This week: 20 of 150 min (13%)."
-    assert lines[3].startswith("Tip: New to it? Bring a buddy")
+    assert lines[1].startswith("That's well above this week's plan of 5 min.")
+    assert lines[2] == "Streak: 1 day."
+    assert lines[3] == "This week: 20 of 150 min (13%)."
+    assert lines[4].startswith("Tip: New to it? Bring a buddy")
     assert reply.buttons[0].label == "Undo"
 
 
@@ -127,8 +129,10 @@ def test_stats_sum_the_week_the_month_and_all_time(ada: Person, clock: ManualClo
     week = ada.say("/stats").text
     assert "Minutes: 30\nWalks: 2\nActive days: 2" in week
     assert "up to 180 MET-minutes" in week
-    assert "Weekly goal: 30 of 150 min (20%)" in week
+    assert "This week's plan: 2 of 3 days of 5 min." in week
     assert "Minutes: 60\nWalks: 3" in ada.say("/stats month").text
+    ada.say("/goal 150")
+    assert "Weekly goal: 30 of 150 min (20%)" in ada.say("/stats").text
     assert "All time (since 2026-11-02)" in ada.say("/stats all").text
     assert "Choose week, month or all" in ada.fail("/stats year")
 
@@ -139,7 +143,10 @@ def test_progress_sends_a_png_chart(ada: Person) -> None:
     reply = ada.say("/progress")
     assert reply.image is not None
     assert reply.image.data.startswith(b"\x89PNG\r\n\x1a\n")
-    assert "Goal line: 150 min a week" in reply.text
+    assert reply.text == ("Your last 1 week: 10 min in all. "
+                          "Plan line: this week's plan, 3 days of 5 min (15 min).")
+    ada.say("/goal 150")
+    assert "Goal line: 150 min a week." in ada.say("/progress").text
 
 
 def test_plan_shows_the_level_and_this_weeks_target(ada: Person, clock: ManualClock) -> None:

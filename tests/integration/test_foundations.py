@@ -103,7 +103,7 @@ def test_only_changed_columns_are_written(ada: Person, engine: Engine) -> None:
         event.remove(engine, "before_cursor_execute", seen)
     [update] = [s for s in statements if s.startswith("UPDATE people")]
     assigned = update.split(" WHERE ")[0].removeprefix("UPDATE people SET ")
-    assert [part.split("=")[0] for part in assigned.split(", ")] == ["weekly_goal"]
+    assert [part.split("=")[0] for part in assigned.split(", ")] == ["weekly_goal", "goal_chosen"]
 
 
 def concurrently(*work: Callable[[], None]) -> list[BaseException]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlmodel import SQLModel
 
 from core.persistence.engine import make_engine
@@ -19,7 +19,19 @@ def differences(engine: Engine) -> list[object]:
         return list(compare_metadata(MigrationContext.configure(connection), SQLModel.metadata))
 
 
-HEAD = "0004"
+HEAD = "0005"
+DAY = "2026-11-24 12:00:00"
+
+
+def add_person_with_account(connection: Connection, goal: int = 150) -> None:
+    """Person 1 with Telegram account 42, written with plain SQL on an older schema."""
+    connection.execute(text(
+        "INSERT INTO people (id, created_at, timezone, day_start_hour, weekly_goal, "
+        "streak_current, streak_best, streak_freezes, streak_run, streak_score) "
+        f"VALUES (1, '{DAY}', 'UTC', 0, {goal}, 0, 0, 0, 0, 0)"))
+    connection.execute(text(
+        "INSERT INTO accounts (person_id, platform, external_id, display_name, created_at) "
+        f"VALUES (1, 'telegram', '42', 'Ada', '{DAY}')"))
 
 
 def test_migrations_match_the_models_on_sqlite(tmp_path: Path) -> None:
@@ -45,21 +57,14 @@ def test_migrations_match_the_models_on_postgresql(postgres_admin: str) -> None:
 def test_queued_deliveries_survive_the_move_to_stored_recipients(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     upgrade(engine, "0002")
-    day = "2026-11-24 12:00:00"
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO people (id, created_at, timezone, day_start_hour, weekly_goal, "
-            "streak_current, streak_best, streak_freezes, streak_run, streak_score) "
-            f"VALUES (1, '{day}', 'UTC', 0, 150, 0, 0, 0, 0, 0)"))
-        connection.execute(text(
-            "INSERT INTO accounts (person_id, platform, external_id, display_name, created_at) "
-            f"VALUES (1, 'telegram', '42', 'Ada', '{day}')"))
+        add_person_with_account(connection)
         for recipient in ("42", "-100999"):  # an account's id, and a chat nobody stored
             connection.execute(text(
                 "INSERT INTO deliveries (kind, platform, recipient, occurrence, person_id, "
                 "payload, status, attempts, not_before, created_at, last_error) VALUES "
                 f"('reminder', 'telegram', '{recipient}', '2026-11-24', 1, '{{}}', 'pending', 0,"
-                f" '{day}', '{day}', '')"))
+                f" '{DAY}', '{DAY}', '')"))
     upgrade(engine)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT account_id, chat_id, status FROM deliveries"))
@@ -74,3 +79,21 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
                   for name in ("journal_mode", "foreign_keys", "busy_timeout", "secure_delete")}
     assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000,
                       "secure_delete": 1}
+
+
+def test_the_plan_and_tips_migration_keeps_every_walk_and_account(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'walks.db'}")
+    upgrade(engine, "0003")
+    with engine.begin() as connection:
+        add_person_with_account(connection, goal=120)
+        connection.execute(text("UPDATE people SET last_tip = 'buddy', last_pain = 7"))
+        connection.execute(text(
+            "INSERT INTO walks (person_id, day, minutes, note, recorded_at) "
+            f"VALUES (1, '2026-11-24', 10, '', '{DAY}')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT minutes FROM walks")).all() == [(10,)]
+        assert connection.execute(text("SELECT count(*) FROM accounts")).scalar() == 1
+        person = connection.execute(text("SELECT goal_chosen, recent_tips FROM people")).one()
+        assert (bool(person[0]), person[1]) == (True, "buddy")
+    engine.dispose()
