@@ -51,8 +51,10 @@ class ConsoleChat:
             await self._answer(lambda: self.coach.handle(message))
 
     def _button(self, line: str) -> Button | None:
-        if line.startswith("#") and line[1:].isdigit() and 0 < int(line[1:]) <= len(self.buttons):
-            return self.buttons[int(line[1:]) - 1]
+        number = line[1:]
+        if line.startswith("#") and number.isascii() and number.isdigit() \
+                and 0 < int(number) <= len(self.buttons):
+            return self.buttons[int(number) - 1]
         return None
 
     async def _answer(self, ask: Callable[[], Awaitable[Reply]]) -> None:

@@ -59,10 +59,15 @@ def suggest_timezones(prefix: str, limit: int = 25) -> list[str]:
     return (starts + contains)[:limit]
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²' and '٣', which int() refuses or reads."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_day_start(raw: str) -> int:
     """An hour from 0 to 12 at which the user's day begins."""
     text = raw.strip().lower().removesuffix("h").removesuffix(":00")
-    if not text.isdigit() or int(text) > MAX_DAY_START:
+    if not _is_number(text) or int(text) > MAX_DAY_START:
         raise BadInput(texts.DAY_START_RANGE.format(text=raw.strip()[:20], limit=MAX_DAY_START))
     return int(text)
 
@@ -71,7 +76,7 @@ def parse_clock_time(raw: str) -> time:
     """A reminder time such as '07:30' or '19:05' (24-hour clock)."""
     text = raw.strip()
     parts = text.split(":")
-    if len(parts) == 2 and all(p.isdigit() and len(p) <= 2 for p in parts):
+    if len(parts) == 2 and all(_is_number(p) and len(p) <= 2 for p in parts):
         hour, minute = int(parts[0]), int(parts[1])
         if hour < 24 and minute < 60 and len(parts[1]) == 2:
             return time(hour, minute)
