@@ -103,8 +103,13 @@ MESSAGE_TOO_LONG = (
 )
 TIMEZONE_MISSING = "Which time zone? Example: /timezone Europe/Berlin (your zone now: {zone})"
 TIMEZONE_UNKNOWN = (
-    "\"{text}\" isn't a time zone I know. Use an Area/City name, e.g. /timezone America/New_York"
+    "\"{text}\" isn't a time zone I know. Use an Area/City name or UTC, "
+    "e.g. /{command} America/New_York"
 )
+TIMEZONE_DID_YOU_MEAN = (
+    "\"{text}\" isn't a time zone I know. Did you mean {zones}? Example: /{command} {example}"
+)
+OR = " or "
 TIMEZONE_SET = "Time zone set to {zone}. It's {time} there now, so today is {day}."
 DAY_START_RANGE = (
     "\"{text}\" isn't an hour I can use: your day can start at 0 to {limit}. Example: /daystart 4"

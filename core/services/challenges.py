@@ -85,7 +85,7 @@ def set_time(chat: Chat, raw: str) -> None:
 
 def set_timezone(chat: Chat, raw: str) -> None:
     """Set the chat's time zone for the daily post and the weekly board."""
-    chat.timezone = local.parse_timezone(raw)
+    chat.timezone = local.parse_timezone(raw, "challenge_timezone")
 
 
 def set_goal(chat: Chat, raw: str) -> None:
