@@ -139,6 +139,7 @@ PAUSED_OPEN = "Paused. Your streak is safe and reminders rest. Send /resume when
 RESUMED = "Welcome back! Your streak picks up from here."
 NOT_PAUSED = "You're not paused. To pause, send /pause or /pause 7"
 UNKNOWN_COMMAND = "I don't know /{name}. Send /help to see every command with an example."
+UNKNOWN_COMMAND_CLOSE = "No command /{name}. Did you mean /{command}? Example: {example}"
 EXTRA_ARGUMENTS = "/{name} takes no extra words. Example: /{name}"
 STATS_PERIOD_INVALID = "Choose week, month or all, e.g. /stats month"
 
@@ -330,7 +331,7 @@ def count_walks(count: int) -> str:
 # --- commands: name -> (arguments, what it does, example) ---------------------------------------
 COMMAND_HELP: dict[str, tuple[str, str, str]] = {
     "start": ("", "Begin: what backward walking is, a safety check, your time zone", "/start"),
-    "help": ("", "Every command with an example", "/help"),
+    "help": ("[command]", "Every command with an example, or one command's own", "/help log"),
     "log": ("<duration> [place] [when] [notes]", "Record a backward walk",
             "/log 20 min park yesterday felt steady"),
     "undo": ("", "Remove your last logged walk", "/undo"),
@@ -363,6 +364,15 @@ COMMAND_HELP: dict[str, tuple[str, str, str]] = {
                           "/challenge_channel"),
 }
 HELP_GROUP_HEADER = "In groups:"
+HELP_ONE = "{usage}\n{summary}.\nExample: {example}{where}"
+HELP_ONE_GROUPS = "\nWorks in groups and servers."
+HELP_ONE_ADMINS = "\nWorks in groups and servers, for their admins."
+HELP_ONE_PRIVATE = "\nWorks in a private chat with me."
+HELP_ONE_LOG = (
+    "\nDurations: 20, 20m, 20 min, 1h15, 1:15, 1.5 hours (1 to {limit} minutes). "
+    "When: today, yesterday, a weekday, 3 days ago or 2026-11-20 (up to 7 days back). "
+    "Places: {places}. Also 1500 steps, pain 2 (0-10) and a note."
+)
 THIS_GROUP = "this group"
 ON = "on"
 OFF = "off"
@@ -379,6 +389,7 @@ OPTION_HELP: dict[str, dict[str, str]] = {
             "steps": "Steps counted, if you know them",
             "pain": "Pain during or after the walk, 0 (none) to 10 (worst)",
             "note": "A note to keep with this walk"},
+    "help": {"command": "One command to explain, like log; empty: every command"},
     "stats": {"period": "This week, this month, or all time"},
     "goal": {"minutes": "Minutes of backward walking per week (10-2100)"},
     "timezone": {"zone": "Your time zone, like Europe/Berlin"},
