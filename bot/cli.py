@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -85,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(app.run_platforms(settings, coach))
     except KeyboardInterrupt:
         print(file=sys.stderr)
+    except BrokenPipeError:
+        # The reader went away (`retrowalk chat < script | head`): nothing more to say to it,
+        # and Python's flush at exit must not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
         coach.close()
         engine.dispose()

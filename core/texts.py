@@ -379,6 +379,7 @@ OFF = "off"
 CONSOLE_HINT = (
     "RetroWalk Coach in your terminal. Type /start to begin, /help for commands, Ctrl-D to leave."
 )
+CONSOLE_GOODBYE = "Bye for now! Everything you logged is saved."
 REMINDER = "Time for a backward walk? {streak} Tap a button to log it, or send /log 15 min park."
 
 # --- option descriptions, for platforms with typed options (Discord) ----------------------------
