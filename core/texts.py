@@ -115,6 +115,10 @@ DAY_START_RANGE = (
     "\"{text}\" isn't an hour I can use: your day can start at 0 to {limit}. Example: /daystart 4"
 )
 DAY_START_SET = "Your day now starts at {hour:02d}:00: walks before then count for the day before."
+DAY_HELD = (
+    "Walks keep the day they were logged for, and you have one on {day}, so that stays your "
+    "today until the clock reaches it."
+)
 DAY_START_SHOW = "Your day starts at {hour:02d}:00. Change it like /daystart 4"
 REMIND_TIME_INVALID = (
     "\"{text}\" isn't a time. Use 24-hour HH:MM, e.g. /remind 07:30, or /remind off"

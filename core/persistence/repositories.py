@@ -163,6 +163,10 @@ class Walks(Repository):
         return self.session.scalars(select(Walk).where(Walk.person_id == person_id)
                                     .order_by(col(Walk.id).desc()).limit(1)).first()
 
+    def last_day(self, person_id: int) -> date | None:
+        """The latest day any of the person's walks counts for."""
+        return self.session.scalar(select(func.max(Walk.day)).where(Walk.person_id == person_id))
+
     def remove(self, walk: Walk) -> None:
         """Delete one walk."""
         self.session.delete(walk)

@@ -52,7 +52,7 @@ def due_reminders(uow: UnitOfWork, now: datetime, platforms: list[str]) -> list[
     due = []
     for person, account in uow.deliveries.reminder_candidates(platforms):
         assert person.remind_at is not None
-        who = Who(person, account, people.today_for(person, now))
+        who = Who(person, account, people.today_of(uow, person, now))
         local_now = now.astimezone(local.zone(person.timezone))
         if not _due(local_now, person.remind_at) or people.active_pause(uow, who) is not None:
             continue
