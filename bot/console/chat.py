@@ -98,7 +98,7 @@ class ConsoleChat:
         return path.resolve()
 
     def goodbye(self) -> None:
-        """Ctrl-C: say goodbye on a line of its own."""
+        """Leaving a terminal (Ctrl-C, Ctrl-D): say goodbye on a line of its own."""
         print(f"\ncoach> {texts.CONSOLE_GOODBYE}", file=self.out, flush=True)
 
     def prompt(self) -> None:
@@ -122,6 +122,8 @@ async def run_chat(chat: ConsoleChat, source: TextIO | None = sys.stdin) -> None
     try:
         async for line in read_lines(source, before=chat.prompt if interactive else None):
             await chat.say(line)
+        if interactive:  # Ctrl-D: leave the prompt's line, as Ctrl-C does
+            chat.goodbye()
     except asyncio.CancelledError:
         chat.goodbye()
         raise

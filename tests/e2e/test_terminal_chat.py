@@ -81,6 +81,19 @@ def _read_until(fd: int, token: bytes, timeout: float = 20) -> bytes:
     return seen
 
 
+def _finish(pid: int, timeout: float = 5) -> int | None:
+    """The child's exit status; None (and killed) if it has not left within `timeout`."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a pseudo-terminal")
 def test_ctrl_c_at_a_real_terminal_leaves_without_waiting_for_enter(tmp_path: Path) -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("RETROWALK_")}
@@ -95,15 +108,24 @@ def test_ctrl_c_at_a_real_terminal_leaves_without_waiting_for_enter(tmp_path: Pa
         os.write(terminal, b"\x03")  # Ctrl-C, with nothing typed after it
         rest = _read_until(terminal, b"never printed", timeout=10)
     finally:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        end = time.monotonic() + 5
-        while not done and time.monotonic() < end:
-            time.sleep(0.05)
-            done, status = os.waitpid(pid, os.WNOHANG)
-        if not done:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    assert done == pid, "the chat was still waiting after Ctrl-C"
-    assert os.waitstatus_to_exitcode(status) == 0
+        status = _finish(pid)
+    assert status == 0, "the chat was still waiting after Ctrl-C"
     assert b"Bye for now" in rest
     assert b"Traceback" not in rest
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a pseudo-terminal")
+def test_ctrl_d_at_a_real_terminal_says_goodbye_on_its_own_line(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RETROWALK_")}
+    pid, terminal = pty.fork()
+    if pid == 0:
+        os.chdir(tmp_path)
+        os.execve(sys.executable, [sys.executable, "-m", "bot", "chat"], clean)
+    try:
+        assert b"you> " in _read_until(terminal, b"you> ")
+        os.write(terminal, b"\x04")  # Ctrl-D on an empty line: end of input
+        rest = _read_until(terminal, b"never printed", timeout=10)
+    finally:
+        status = _finish(pid)
+    assert status == 0
+    assert b"\r\ncoach> Bye for now" in rest
