@@ -20,7 +20,7 @@ from core.api import CoachAPI
 from core.clock import Clock, system_clock
 from core.coach import AsyncCoach, Coach
 from core.delivery import Notifier
-from core.persistence.engine import default_database_url, describe, make_engine
+from core.persistence.engine import default_database_url, describe, make_engine, sqlite_url
 from core.persistence.migrate import upgrade
 from core.persistence.uow import UnitOfWorkFactory
 
@@ -28,8 +28,12 @@ log = logging.getLogger(__name__)
 
 
 def database_url(settings: Settings, override: str | None = None) -> str:
-    """--db, then RETROWALK_DATABASE_URL, then retrowalk.db in the working directory."""
-    return override or settings.database_url or default_database_url()
+    """--db, then RETROWALK_DATABASE_URL, then retrowalk.db in the working directory; a plain
+    file path (no scheme://) is a SQLite file."""
+    chosen = override or settings.database_url
+    if not chosen:
+        return default_database_url()
+    return chosen if "://" in chosen else sqlite_url(chosen)
 
 
 def open_database(url: str) -> Engine:

@@ -6,13 +6,42 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from bot import app, logs
-from bot.settings import Settings
+from bot.settings import EXAMPLES, SettingError, Settings, variable
+from core.persistence.engine import DatabaseFolderMissing, describe
 
 log = logging.getLogger(__name__)
+# The exit status for a setting or a database location that cannot be used (as argparse uses
+# for bad arguments).
+USAGE_ERROR = 2
+# What the command says when it cannot start (one line each, on stderr). These are words to
+# the person running the bot, not the coach's, so they live here and not in core.texts (the
+# root contract keeps the coach's wording out of the composition root).
+SETTING_INVALID = "{variable}={value} can't be used: {problem}; e.g. {variable}={example}"
+SETTING_UNUSABLE = "{variable} can't be used: {problem}; e.g. {variable}={example}"
+DATABASE_FOLDER_MISSING = (
+    "The database folder {folder} doesn't exist: create it (mkdir -p {folder}) or choose "
+    "another, e.g. --db retrowalk.db"
+)
+DATABASE_URL_INVALID = (
+    "Can't use the database {url} ({problem}). Give a file path or a URL, e.g. --db retrowalk.db, "
+    "--db sqlite:////var/lib/retrowalk/retrowalk.db or --db postgresql+psycopg://user@host/walks"
+)
+DATABASE_UNREACHABLE = "Can't open the database {url}: {problem}"
+CLI_DB_HELP = "database URL or SQLite file path (default: retrowalk.db here)"
+
+
+class Refused(Exception):
+    """The command cannot start; str(self) is the one line that says why and how to fix it."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -21,27 +50,29 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     run = commands.add_parser(
         "run", help="start the coach: Telegram/Discord when a token is set, else the terminal chat")
-    run.add_argument("--db", help="database URL (default: retrowalk.db here)")
+    run.add_argument("--db", help=CLI_DB_HELP)
     chat = commands.add_parser("chat", help="chat with the coach in this terminal")
-    chat.add_argument("--db", help="database URL (default: retrowalk.db here)")
+    chat.add_argument("--db", help=CLI_DB_HELP)
     chat.add_argument("--user", help="who you are (default: your login name)")
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_commands.add_parser("upgrade", help="apply schema migrations")
-    upgrade.add_argument("--db", help="database URL (default: retrowalk.db here)")
+    upgrade.add_argument("--db", help=CLI_DB_HELP)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = parser().parse_args(argv)
-    settings = Settings()
-    secrets = [s for s in (settings.telegram_secret(), settings.discord_secret()) if s]
-    # The terminal chat keeps the screen for the conversation: only warnings are logged there.
-    chatting = args.command == "chat" or (args.command == "run" and not secrets)
-    logs.configure("WARNING" if chatting else settings.log_level, secrets)
-    url = app.database_url(settings, args.db)
-    engine = app.open_database(url)
+    try:
+        settings, secrets = _settings()
+        # The terminal chat keeps the screen for the conversation: only warnings are logged.
+        chatting = args.command == "chat" or (args.command == "run" and not secrets)
+        logs.configure("WARNING" if chatting else settings.log_level, secrets)
+        engine = _database(app.database_url(settings, args.db))
+    except Refused as refusal:
+        print(refusal, file=sys.stderr)
+        return USAGE_ERROR
     if args.command == "db":
         engine.dispose()
         print("database is at the newest schema")
@@ -55,10 +86,67 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(app.run_platforms(settings, coach))
     except KeyboardInterrupt:
         print(file=sys.stderr)
+    except BrokenPipeError:
+        # The reader went away (`retrowalk chat < script | head`): nothing more to say to it,
+        # and Python's flush at exit must not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
         coach.close()
         engine.dispose()
     return 0
+
+
+def _settings() -> tuple[Settings, list[str]]:
+    """The settings and the secrets in them, or Refused naming each bad variable."""
+    try:
+        settings = Settings()
+        secrets = [s for s in (settings.telegram_secret(), settings.discord_secret()) if s]
+    except ValidationError as error:
+        raise Refused("\n".join(_bad_setting(e) for e in error.errors())) from None
+    except SettingError as error:
+        raise Refused(SETTING_UNUSABLE.format(
+            variable=variable(error.field), problem=error.problem,
+            example=EXAMPLES.get(error.field, "..."))) from None
+    return settings, secrets
+
+
+def _bad_setting(error: Any) -> str:
+    field = str(error["loc"][0]) if error.get("loc") else "?"
+    problem = str(error.get("msg", "")).removeprefix("Value error, ")
+    problem = problem[:1].lower() + problem[1:]
+    example = EXAMPLES.get(field, "...")
+    value = error.get("input")
+    if not isinstance(value, str) or "token" in field or "secret" in field:
+        return SETTING_UNUSABLE.format(variable=variable(field), problem=problem,
+                                             example=example)
+    return SETTING_INVALID.format(variable=variable(field), value=value[:40],
+                                        problem=problem, example=example)
+
+
+def _database(url: str) -> Engine:
+    """The database migrated to the newest schema, or Refused saying what is wrong with it."""
+    try:
+        return app.open_database(url)
+    except DatabaseFolderMissing as missing:
+        raise Refused(DATABASE_FOLDER_MISSING.format(folder=missing.folder)) from None
+    except (ArgumentError, NoSuchModuleError, ImportError) as error:
+        raise Refused(DATABASE_URL_INVALID.format(
+            url=_shown(url), problem=_first_line(error))) from None
+    except OperationalError as error:
+        raise Refused(DATABASE_UNREACHABLE.format(
+            url=_shown(url), problem=_first_line(error.orig or error))) from None
+
+
+def _shown(url: str) -> str:
+    try:
+        return describe(url)
+    except ArgumentError:
+        return "given"
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:200] if lines else error.__class__.__name__
 
 
 def _login_name() -> str:

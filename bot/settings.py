@@ -4,18 +4,47 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
 DISCORD_API = "https://discord.com/api/v10"
+ENV_PREFIX = "RETROWALK_"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# What a good value looks like, for the one-line message about a bad one.
+EXAMPLES = {
+    "database_url": "sqlite:////var/lib/retrowalk/retrowalk.db",
+    "output_dir": "retrowalk-output",
+    "log_level": "INFO",
+    "telegram_token_file": "/run/secrets/telegram_token",
+    "telegram_api_url": TELEGRAM_API,
+    "telegram_webhook_port": "8443",
+    "telegram_webhook_listen": "0.0.0.0",
+    "discord_token_file": "/run/secrets/discord_token",
+    "discord_api_url": DISCORD_API,
+    "discord_dev_guild": "123456789012345678",
+}
+
+
+class SettingError(Exception):
+    """A setting that cannot be used: `variable` names it, `problem` says why."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{variable(field)}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+def variable(field: str) -> str:
+    """The environment variable of a settings field."""
+    return f"{ENV_PREFIX}{field.upper()}"
 
 
 class Settings(BaseSettings):
     """Settings; secrets have no default and are never logged."""
 
-    model_config = SettingsConfigDict(env_prefix="RETROWALK_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     database_url: str | None = None
     output_dir: Path = Path("retrowalk-output")
@@ -37,13 +66,21 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     discord_dev_guild: int | None = None
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"use one of {', '.join(LOG_LEVELS)}")
+        return level
+
     def telegram_secret(self) -> str | None:
         """The Telegram token, from the variable or from a mounted secret file."""
-        return _secret(self.telegram_token, self.telegram_token_file)
+        return _secret(self.telegram_token, self.telegram_token_file, "telegram_token_file")
 
     def discord_secret(self) -> str | None:
         """The Discord token, from the variable or from a mounted secret file."""
-        return _secret(self.discord_token, self.discord_token_file)
+        return _secret(self.discord_token, self.discord_token_file, "discord_token_file")
 
     def telegram_files_url(self) -> str:
         """Where Telegram files are downloaded: next to the API unless set."""
@@ -54,9 +91,12 @@ class Settings(BaseSettings):
         return TELEGRAM_FILES
 
 
-def _secret(value: SecretStr | None, file: Path | None) -> str | None:
+def _secret(value: SecretStr | None, file: Path | None, field: str) -> str | None:
     if value is not None and value.get_secret_value().strip():
         return value.get_secret_value().strip()
-    if file is not None:
+    if file is None:
+        return None
+    try:
         return file.read_text().strip() or None
-    return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingError(field, f"can't read {file} ({error.__class__.__name__})") from error

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
-from core import texts
+from core import command_table, texts
 from core.api import LogFields, Message
 from core.clock import Clock, system_clock
 from core.conversation import HANDLERS, NO_ARGUMENTS, READ_ONLY, plain, press, scheduled, walks
@@ -53,7 +53,7 @@ class Coach:
         name = name.lower()
         handler = HANDLERS.get(name)
         if handler is None:
-            raise BadInput(texts.UNKNOWN_COMMAND.format(name=name[:32]))
+            raise BadInput(command_table.unknown(name))
         args = clean_message(args)
         if args and name in NO_ARGUMENTS:
             raise BadInput(texts.EXTRA_ARGUMENTS.format(name=name))

@@ -4,6 +4,8 @@ from it."""
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 
 from core import texts
@@ -23,7 +25,7 @@ from core.domain.ranges import (
 __all__ = [
     "ADMIN_COMMANDS", "BY_NAME", "COMMANDS", "GROUP_COMMANDS", "MAX_DAILY_GOAL", "MAX_DAY_START",
     "MAX_GOAL", "MAX_MINUTES", "MAX_PAIN", "MAX_PAUSE_DAYS", "MAX_STEPS", "MIN_GOAL",
-    "OPTION_HELP", "PERIODS", "PLACES", "PRIVATE_COMMANDS", "Command",
+    "OPTION_HELP", "PERIODS", "PLACES", "PRIVATE_COMMANDS", "Command", "find", "unknown",
 ]
 OPTION_HELP = texts.OPTION_HELP
 
@@ -68,3 +70,25 @@ COMMANDS: tuple[Command, ...] = tuple(
     for name, (usage, summary, example) in texts.COMMAND_HELP.items()
 )
 BY_NAME = {command.name: command for command in COMMANDS}
+
+# What someone may type after /help: "log", "/log", "/log@SomeBot".
+_NAMED = re.compile(r"/?([^\s@/]+)(?:@\w*)?")
+
+
+def find(typed: str) -> Command | None:
+    """The command named in `typed` ('log', '/log', '/LOG@SomeBot'), if there is one."""
+    match = _NAMED.fullmatch(typed.strip())
+    return BY_NAME.get(match.group(1).lower()) if match else None
+
+
+def unknown(typed: str) -> str:
+    """What to say about a command that does not exist: the closest one with its example, or
+    a pointer to /help."""
+    match = _NAMED.fullmatch(typed.strip())
+    name = (match.group(1) if match else typed.strip()).lower()[:32]
+    close = difflib.get_close_matches(name, list(BY_NAME), n=1, cutoff=0.6)
+    if not close:
+        return texts.UNKNOWN_COMMAND.format(name=name)
+    command = BY_NAME[close[0]]
+    return texts.UNKNOWN_COMMAND_CLOSE.format(name=name, command=command.name,
+                                              example=command.example)

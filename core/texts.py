@@ -115,8 +115,13 @@ MESSAGE_TOO_LONG = (
 )
 TIMEZONE_MISSING = "Which time zone? Example: /timezone Europe/Berlin (your zone now: {zone})"
 TIMEZONE_UNKNOWN = (
-    "\"{text}\" isn't a time zone I know. Use an Area/City name, e.g. /timezone America/New_York"
+    "\"{text}\" isn't a time zone I know. Use an Area/City name or UTC, "
+    "e.g. /{command} America/New_York"
 )
+TIMEZONE_DID_YOU_MEAN = (
+    "\"{text}\" isn't a time zone I know. Did you mean {zones}? Example: /{command} {example}"
+)
+OR = " or "
 TIMEZONE_SET = (
     "Time zone set to {zone}. It's {time} there now, so a walk logged now counts for {day}."
 )
@@ -124,6 +129,10 @@ DAY_START_RANGE = (
     "\"{text}\" isn't an hour I can use: your day can start at 0 to {limit}. Example: /daystart 4"
 )
 DAY_START_SET = "Your day now starts at {hour:02d}:00: walks before then count for the day before."
+DAY_HELD = (
+    "Walks keep the day they were logged for, and you have one on {day}, so that stays your "
+    "today until the clock reaches it."
+)
 DAY_START_SHOW = "Your day starts at {hour:02d}:00. Change it like /daystart 4"
 REMIND_TIME_INVALID = (
     "\"{text}\" isn't a time. Use 24-hour HH:MM, e.g. /remind 07:30, or /remind off"
@@ -148,6 +157,7 @@ PAUSED_OPEN = "Paused. Your streak is safe and reminders rest. Send /resume when
 RESUMED = "Welcome back! Your streak picks up from here."
 NOT_PAUSED = "You're not paused. To pause, send /pause or /pause 7"
 UNKNOWN_COMMAND = "I don't know /{name}. Send /help to see every command with an example."
+UNKNOWN_COMMAND_CLOSE = "No command /{name}. Did you mean /{command}? Example: {example}"
 EXTRA_ARGUMENTS = "/{name} takes no extra words. Example: /{name}"
 STATS_PERIOD_INVALID = "Choose week, month or all, e.g. /stats month"
 
@@ -380,7 +390,7 @@ def count_walks(count: int) -> str:
 # --- commands: name -> (arguments, what it does, example) ---------------------------------------
 COMMAND_HELP: dict[str, tuple[str, str, str]] = {
     "start": ("", "Begin: what backward walking is, a safety check, your time zone", "/start"),
-    "help": ("", "Every command with an example", "/help"),
+    "help": ("[command]", "Every command with an example, or one command's own", "/help log"),
     "log": ("<duration> [place] [when] [notes]", "Record a backward walk",
             "/log 20 min park yesterday felt steady"),
     "undo": ("", "Remove your last logged walk", "/undo"),
@@ -413,12 +423,22 @@ COMMAND_HELP: dict[str, tuple[str, str, str]] = {
                           "/challenge_channel"),
 }
 HELP_GROUP_HEADER = "In groups:"
+HELP_ONE = "{usage}\n{summary}.\nExample: {example}{where}"
+HELP_ONE_GROUPS = "\nWorks in groups and servers."
+HELP_ONE_ADMINS = "\nWorks in groups and servers, for their admins."
+HELP_ONE_PRIVATE = "\nWorks in a private chat with me."
+HELP_ONE_LOG = (
+    "\nDurations: 20, 20m, 20 min, 1h15, 1:15, 1.5 hours (1 to {limit} minutes). "
+    "When: today, yesterday, a weekday, 3 days ago or 2026-11-20 (up to 7 days back). "
+    "Places: {places}. Also 1500 steps, pain 2 (0-10) and a note."
+)
 THIS_GROUP = "this group"
 ON = "on"
 OFF = "off"
 CONSOLE_HINT = (
     "RetroWalk Coach in your terminal. Type /start to begin, /help for commands, Ctrl-D to leave."
 )
+CONSOLE_GOODBYE = "Bye for now! Everything you logged is saved."
 REMINDER = "Time for a backward walk? {streak} Tap a button to log it, or send /log 15 min park."
 
 # --- option descriptions, for platforms with typed options (Discord) ----------------------------
@@ -429,6 +449,7 @@ OPTION_HELP: dict[str, dict[str, str]] = {
             "steps": "Steps counted, if you know them",
             "pain": "Pain during or after the walk, 0 (none) to 10 (worst)",
             "note": "A note to keep with this walk"},
+    "help": {"command": "One command to explain, like log; empty: every command"},
     "stats": {"period": "This week, this month, or all time"},
     "goal": {"minutes": "Minutes of backward walking per week (10-2100)"},
     "timezone": {"zone": "Your time zone, like Europe/Berlin"},

@@ -7,9 +7,12 @@ conversation can be scripted. Charts and exports are written as files and their 
 from __future__ import annotations
 
 import asyncio
+import codecs
+import io
 import logging
+import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +24,11 @@ from core.replies import Attachment, Button, Reply
 
 log = logging.getLogger(__name__)
 PROMPT = "you> "
+CHUNK = 65_536
+# Direction marks and isolates keep user text from reordering a reply on Telegram and Discord;
+# a terminal shows them as stray characters (or obeys an override typed in a note), so they go.
+DIRECTION_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+                                          "\u2066\u2067\u2068\u2069"))
 
 
 class ConsoleChat:
@@ -51,8 +59,10 @@ class ConsoleChat:
             await self._answer(lambda: self.coach.handle(message))
 
     def _button(self, line: str) -> Button | None:
-        if line.startswith("#") and line[1:].isdigit() and 0 < int(line[1:]) <= len(self.buttons):
-            return self.buttons[int(line[1:]) - 1]
+        number = line[1:]
+        if line.startswith("#") and number.isascii() and number.isdigit() \
+                and 0 < int(number) <= len(self.buttons):
+            return self.buttons[int(number) - 1]
         return None
 
     async def _answer(self, ask: Callable[[], Awaitable[Reply]]) -> None:
@@ -87,24 +97,82 @@ class ConsoleChat:
         path.write_bytes(attachment.data)
         return path.resolve()
 
+    def goodbye(self) -> None:
+        """Leaving a terminal (Ctrl-C, Ctrl-D): say goodbye on a line of its own."""
+        print(f"\ncoach> {texts.CONSOLE_GOODBYE}", file=self.out, flush=True)
+
+    def prompt(self) -> None:
+        """Invite the next line."""
+        print(PROMPT, end="", file=self.out, flush=True)
+
     def _print(self, text: str) -> None:
-        print(f"coach> {text}\n", file=self.out, flush=True)
+        print(f"coach> {text.translate(DIRECTION_MARKS)}\n", file=self.out, flush=True)
 
 
-async def run_chat(chat: ConsoleChat, source: TextIO = sys.stdin) -> None:
-    """Read lines until end of input; prompt when a person is typing at a terminal."""
-    loop = asyncio.get_running_loop()
+async def run_chat(chat: ConsoleChat, source: TextIO | None = sys.stdin) -> None:
+    """Read lines until end of input; prompt when a person is typing at a terminal. Ctrl-C
+    leaves at once, with a goodbye."""
+    if source is None:  # started with stdin closed
+        return
+    if isinstance(chat.out, io.TextIOWrapper):
+        chat.out.reconfigure(errors="replace")
     interactive = source.isatty()
     if interactive:
         chat.show(Reply(texts.CONSOLE_HINT))
+    try:
+        async for line in read_lines(source, before=chat.prompt if interactive else None):
+            await chat.say(line)
+        if interactive:  # Ctrl-D: leave the prompt's line, as Ctrl-C does
+            chat.goodbye()
+    except asyncio.CancelledError:
+        chat.goodbye()
+        raise
+
+
+async def read_lines(source: TextIO, before: Callable[[], None] | None = None
+                     ) -> AsyncIterator[str]:
+    """Lines as they arrive, without blocking the event loop (so Ctrl-C acts at once, not at
+    the next Enter); bytes that are not UTF-8 become U+FFFD. `before` runs before each line."""
+    try:
+        fd = source.fileno()
+    except (OSError, ValueError):  # not a real file: a StringIO in tests
+        for line in source:
+            yield line
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    pending = ""
+    if before is not None:
+        before()
     while True:
-        if interactive:
-            try:
-                line = await loop.run_in_executor(None, input, PROMPT)
-            except EOFError:
-                break
-        else:
-            line = await loop.run_in_executor(None, source.readline)
-            if not line:
-                break
-        await chat.say(line)
+        chunk = await _read(fd)
+        pending += decoder.decode(chunk, final=not chunk)
+        *complete, pending = pending.split("\n")
+        for line in complete:
+            yield line
+            if before is not None:
+                before()
+        if not chunk:
+            if pending:
+                yield pending
+            return
+
+
+async def _read(fd: int) -> bytes:
+    """What is there to read on `fd` once it is ready; b"" at end of input."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    try:
+        loop.add_reader(fd, wake)
+    except (OSError, ValueError, NotImplementedError):
+        # A regular file (`< script.txt`) cannot be watched, and reading it never waits.
+        return os.read(fd, CHUNK)
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+    return os.read(fd, CHUNK)

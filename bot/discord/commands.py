@@ -32,6 +32,7 @@ from core.command_table import (
 
 AnyCommand = app_commands.Command[Any, ..., None]
 DESCRIPTION_LIMIT = 100
+CHOICES_LIMIT = 25
 # Answers to these are group posts: a slow one shows its "thinking..." in the channel too.
 PUBLIC_COMMANDS = GROUP_COMMANDS
 # A chart or an export takes long enough to defer at once.
@@ -134,6 +135,22 @@ async def remind(interaction: discord.Interaction[Any], time: str | None = None)
     await run(interaction, "remind", time or "")
 
 
+async def command_names(interaction: discord.Interaction[Any],
+                        current: str) -> list[app_commands.Choice[str]]:
+    """Command names starting with what has been typed so far."""
+    typed = current.strip().lstrip("/").lower()
+    names = [name for name in BY_NAME if name.startswith(typed)][:CHOICES_LIMIT]
+    return [app_commands.Choice(name=name, value=name) for name in names]
+
+
+@app_commands.command(name="help", description=summary("help"))
+@app_commands.describe(command=option_help("help", "command"))
+@app_commands.autocomplete(command=command_names)
+async def help_(interaction: discord.Interaction[Any], command: str | None = None) -> None:
+    """/help [command]."""
+    await run(interaction, "help", command or "")
+
+
 def _text(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -148,4 +165,5 @@ def plain(name: str) -> AnyCommand:
     return app_commands.Command(name=name, description=summary(name), callback=callback)
 
 
-PERSONAL: tuple[AnyCommand, ...] = (log_walk, stats, goal, timezone, daystart, pause, remind)
+PERSONAL: tuple[AnyCommand, ...] = (help_, log_walk, stats, goal, timezone, daystart, pause,
+                                    remind)

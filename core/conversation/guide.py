@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from core import texts
-from core.command_table import COMMANDS
+from core import command_table, texts
+from core.command_table import COMMANDS, MAX_MINUTES, PLACES
 from core.conversation.shared import quick_log_buttons, screen_buttons
 from core.conversation.turn import Answer, Handler, Turn
 from core.domain.tips import next_general_tip
+from core.errors import BadInput
 from core.replies import Reply
 from core.services import people
 from core.services.people import PENDING_SCREEN
@@ -34,7 +35,9 @@ def answer_screen(turn: Turn, needs_support: bool) -> Reply:
 
 
 def help_(turn: Turn, args: str) -> Reply:
-    """/help: every command with an example."""
+    """/help: every command with an example; /help <command>: that command's own."""
+    if args.strip():
+        return _help_one(args)
     personal = [c for c in COMMANDS if not c.in_groups_only]
     group = [c for c in COMMANDS if c.in_groups_only]
     lines = [f"/{c.name} {c.usage}".rstrip() + f": {c.summary}. e.g. {c.example}" for c in personal]
@@ -42,6 +45,24 @@ def help_(turn: Turn, args: str) -> Reply:
     lines += [f"/{c.name} {c.usage}".rstrip() + f": {c.summary}. e.g. {c.example}" for c in group]
     return Reply("\n".join([*lines, "", texts.HELP_FOOTER]), title=texts.HELP_HEADER,
                  personal=False)
+
+
+def _help_one(typed: str) -> Reply:
+    command = command_table.find(typed)
+    if command is None:
+        raise BadInput(command_table.unknown(typed))
+    where = ""
+    if command.admin_only:
+        where = texts.HELP_ONE_ADMINS
+    elif command.in_groups_only:
+        where = texts.HELP_ONE_GROUPS
+    elif command.in_private_only:
+        where = texts.HELP_ONE_PRIVATE
+    if command.name == "log":
+        where += texts.HELP_ONE_LOG.format(limit=MAX_MINUTES, places=", ".join(PLACES))
+    usage = f"/{command.name} {command.usage}".rstrip()
+    return Reply(texts.HELP_ONE.format(usage=usage, summary=command.summary,
+                                       example=command.example, where=where), personal=False)
 
 
 def tip(turn: Turn, args: str) -> Reply:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import texts
-from core.conversation.shared import day_label, week_line
+from core.conversation.shared import calendar_label, day_label, week_line
 from core.conversation.turn import Turn
 from core.domain import days as local
 from core.errors import BadInput
@@ -27,20 +27,28 @@ def timezone(turn: Turn, args: str) -> Reply:
     person = turn.who.person
     if not args.strip():
         raise BadInput(texts.TIMEZONE_MISSING.format(zone=person.timezone))
-    people.set_timezone(turn.who, args, turn.now)
+    held = people.set_timezone(turn.uow, turn.who, args, turn.now)
     local_now = turn.now.astimezone(local.zone(person.timezone))
     today = turn.who.today
-    return Reply(texts.TIMEZONE_SET.format(zone=person.timezone, time=local_now.strftime("%H:%M"),
-                                           day=day_label(today, today)
-                                           + f" ({today.isoformat()})"))
+    text = texts.TIMEZONE_SET.format(zone=person.timezone, time=local_now.strftime("%H:%M"),
+                                     day=day_label(today, today) + f" ({today.isoformat()})")
+    return Reply(text + _held(turn) if held else text)
 
 
 def daystart(turn: Turn, args: str) -> Reply:
     """/daystart <hour>; without it, the current hour."""
     if not args.strip():
         return Reply(texts.DAY_START_SHOW.format(hour=turn.who.person.day_start_hour))
-    people.set_day_start(turn.who, args, turn.now)
-    return Reply(texts.DAY_START_SET.format(hour=turn.who.person.day_start_hour))
+    held = people.set_day_start(turn.uow, turn.who, args, turn.now)
+    text = texts.DAY_START_SET.format(hour=turn.who.person.day_start_hour)
+    return Reply(text + _held(turn) if held else text)
+
+
+def _held(turn: Turn) -> str:
+    """The new setting puts the clock's day behind a walk already logged: say that the walk
+    keeps its day and today waits for the clock."""
+    today = turn.who.today
+    return " " + texts.DAY_HELD.format(day=f"{calendar_label(today)} ({today.isoformat()})")
 
 
 def pause(turn: Turn, args: str) -> Reply:

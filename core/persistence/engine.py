@@ -13,6 +13,21 @@ DEFAULT_SQLITE_FILE = "retrowalk.db"
 BUSY_TIMEOUT_MS = 5_000
 
 
+class DatabaseFolderMissing(Exception):
+    """A SQLite file was asked for in a folder that does not exist. It is not created: a
+    mistyped path, or a volume that is not mounted, would otherwise start an empty database
+    that looks as if every walk were lost."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+
+def sqlite_url(path: str | Path) -> str:
+    """The URL of a SQLite file given as a plain path ('coach.db', '~/walks.db')."""
+    return f"sqlite:///{Path(path).expanduser().absolute()}"
+
+
 def default_database_url(directory: Path | None = None) -> str:
     """The SQLite file in the working directory (or `directory`)."""
     return f"sqlite:///{(directory or Path.cwd()) / DEFAULT_SQLITE_FILE}"
@@ -25,8 +40,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith(
+            "file:"):
+        folder = Path(parsed.database).expanduser().absolute().parent
+        if not folder.is_dir():
+            raise DatabaseFolderMissing(folder)
     # isolation_level=None hands transaction control to us, so BEGIN IMMEDIATE can be issued:
     # plain deferred BEGIN fails with "database is locked" under concurrent read-then-write.
     engine = create_engine(

@@ -199,6 +199,10 @@ class Walks(Repository):
         """The pain of the most recently logged walk that had a rating."""
         return self.session.execute(_LAST_RATED_PAIN, {"person": person_id}).scalar()
 
+    def last_day(self, person_id: int) -> date | None:
+        """The latest day any of the person's walks counts for."""
+        return self.session.scalar(select(func.max(Walk.day)).where(Walk.person_id == person_id))
+
     def remove(self, walk: Walk) -> None:
         """Delete one walk."""
         self.session.delete(walk)

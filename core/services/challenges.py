@@ -100,7 +100,7 @@ def set_time(chat: Chat, raw: str, now: datetime) -> None:
 
 def set_timezone(chat: Chat, raw: str, now: datetime) -> None:
     """Set the chat's time zone for the daily post and the weekly board."""
-    chat.timezone = local.parse_timezone(raw)
+    chat.timezone = local.parse_timezone(raw, "challenge_timezone")
     reschedule_post(chat, now)
 
 

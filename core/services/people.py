@@ -39,8 +39,19 @@ class Who:
 
 
 def today_for(person: Person, now: datetime) -> date:
-    """The person's local day right now."""
+    """The person's local day right now, by the clock alone."""
     return local.local_day(now, person.timezone, person.day_start_hour)
+
+
+def today_of(uow: UnitOfWork, person: Person, now: datetime) -> date:
+    """The person's today: their local day, never before a day they have already logged a walk
+    for. Walks keep the day they were logged for; only a new time zone or a later day start
+    can put the clock's day behind one (Auckland to Honolulu, /daystart 4 at 01:00), and then
+    today waits for the clock to catch up, so no walk lies in the future and none drops out of
+    this week."""
+    today = today_for(person, now)
+    last = uow.walks.last_day(person.key)
+    return last if last is not None and last > today else today
 
 
 def find(uow: UnitOfWork, user: UserRef, now: datetime, *, lock: bool = False) -> Who | None:
@@ -49,7 +60,7 @@ def find(uow: UnitOfWork, user: UserRef, now: datetime, *, lock: bool = False) -
     if found is None:
         return None
     person, account = found
-    return Who(person, account, today_for(person, now))
+    return Who(person, account, today_of(uow, person, now))
 
 
 def is_current(who: Who, user: UserRef) -> bool:
@@ -112,18 +123,25 @@ def answer_screen(who: Who, needs_support: bool) -> None:
     settle_question(who)
 
 
-def set_timezone(who: Who, raw: str, now: datetime) -> None:
-    """Set the IANA time zone; days are counted in it from now on."""
+def set_timezone(uow: UnitOfWork, who: Who, raw: str, now: datetime) -> bool:
+    """Set the IANA time zone; days are counted in it from now on. True when a walk already
+    logged holds today ahead of the clock there (see `today_of`)."""
     who.person.timezone = local.parse_timezone(raw)
-    who.today = today_for(who.person, now)
     reschedule_reminder(who.person, now)
+    return _new_today(uow, who, now)
 
 
-def set_day_start(who: Who, raw: str, now: datetime) -> None:
-    """Set the hour the user's day starts."""
+def set_day_start(uow: UnitOfWork, who: Who, raw: str, now: datetime) -> bool:
+    """Set the hour the user's day starts. True when a walk already logged holds today ahead
+    of the clock (see `today_of`)."""
     who.person.day_start_hour = local.parse_day_start(raw)
-    who.today = today_for(who.person, now)
     reschedule_reminder(who.person, now)
+    return _new_today(uow, who, now)
+
+
+def _new_today(uow: UnitOfWork, who: Who, now: datetime) -> bool:
+    who.today = today_of(uow, who.person, now)
+    return who.today != today_for(who.person, now)
 
 
 def set_goal(who: Who, raw: str) -> None:

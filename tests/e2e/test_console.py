@@ -62,6 +62,7 @@ def test_bad_input_gets_a_short_answer_and_never_a_traceback(tmp_path: Path) -> 
 
 def test_db_upgrade_migrates_a_named_database(tmp_path: Path) -> None:
     target = tmp_path / "elsewhere" / "walks.db"
+    target.parent.mkdir()
     result = run(["db", "upgrade", "--db", f"sqlite:///{target}"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert target.exists()
@@ -75,3 +76,4 @@ def test_the_database_url_setting_is_honoured(tmp_path: Path, variable: str) -> 
     target = tmp_path / "from-env.db"
     run(["chat"], tmp_path, "/log 9 min\n", **{variable: f"sqlite:///{target}"})
     assert target.exists()
+

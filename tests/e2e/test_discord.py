@@ -269,6 +269,15 @@ async def test_time_zones_are_suggested_as_they_are_typed(world: World) -> None:
     assert [c["value"] for c in await server.choices()] == ["Asia/Tokyo"]
 
 
+async def test_help_explains_one_command_chosen_as_it_is_typed(world: World) -> None:
+    typed = await world.fake.autocomplete(world.ada, "help", {"command": "st"},
+                                          focused="command")
+    assert [c["value"] for c in await typed.choices()] == ["start", "streak", "stats"]
+    reply = await (await world.fake.slash(world.ada, "help", {"command": "stats"})).response()
+    assert reply.ephemeral and reply.content.startswith("/stats [week")
+    assert reply.content.endswith("Example: /stats month")
+
+
 async def test_progress_sends_the_chart_as_an_image_inside_an_embed(world: World) -> None:
     fake = world.fake
     await (await fake.slash(world.ada, "log", {"minutes": 25})).response()

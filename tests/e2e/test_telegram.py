@@ -100,7 +100,7 @@ async def test_every_command_is_registered_with_a_menu_for_each_audience(world: 
 
 async def test_every_personal_command_is_answered_in_a_private_chat(world: World) -> None:
     expected = {
-        "start": texts.WELCOME, "help": texts.HELP_HEADER, "log": "Recorded: 20 min",
+        "start": texts.WELCOME, "help": "/log <duration>", "log": "Recorded: 20 min",
         "undo": "Removed your 20-minute walk", "streak": "Current streak: 0 days",
         "stats": texts.STATS_EMPTY["month"], "progress": texts.PROGRESS_EMPTY,
         "plan": "Beginner plan, level 1", "tip": "Tip: ", "safety": texts.SAFETY,
