@@ -7,9 +7,10 @@ import contextlib
 import logging
 import os
 import signal
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 
 from sqlalchemy import Engine
 
@@ -49,11 +50,17 @@ def build_coach(engine: Engine, clock: Clock = system_clock) -> AsyncCoach:
     return AsyncCoach(Coach(UnitOfWorkFactory(engine), clock))
 
 
-async def run_console(coach: CoachAPI, user: str, output_dir: Path) -> None:
-    """The terminal chat until end of input."""
+async def run_console(coach: CoachAPI, user: str, output_dir: Path, *,
+                      source: TextIO | None = sys.stdin, out: TextIO = sys.stdout,
+                      tick: float = TICK_SECONDS, idle: float = IDLE_SECONDS) -> None:
+    """The terminal chat until end of input, with the scheduler and a dispatcher that prints
+    the person's reminders when they are due."""
     from bot.console.chat import ConsoleChat, run_chat
+    from bot.console.service import ConsoleService
 
-    await run_chat(ConsoleChat(coach, user, output_dir))
+    chat = ConsoleChat(coach, user, output_dir, out=out)
+    async with running(coach, [ConsoleService(chat)], tick=tick, idle=idle):
+        await run_chat(chat, source)
 
 
 class PlatformService(Protocol):

@@ -1,4 +1,4 @@
-"""The `retrowalk` command: run, chat, db upgrade."""
+"""The `retrowalk` command: run, chat, jobs, db upgrade."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -17,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from bot import app, logs
 from bot.settings import EXAMPLES, SettingError, Settings, variable
+from core.delivery import Schedule
 from core.persistence.engine import DatabaseFolderMissing, describe
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,10 @@ DATABASE_URL_INVALID = (
     "--db sqlite:////var/lib/retrowalk/retrowalk.db or --db postgresql+psycopg://user@host/walks"
 )
 DATABASE_UNREACHABLE = "Can't open the database {url}: {problem}"
+JOBS_HEADING = "Upcoming (local time, then UTC):"
+JOBS_NONE = "No reminders or daily posts are set."
+JOBS_QUEUE = "Delivery queue: {counts}"
+JOBS_QUEUE_EMPTY = "empty"
 CLI_DB_HELP = "database URL or SQLite file path (default: retrowalk.db here)"
 
 
@@ -54,6 +60,10 @@ def parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="chat with the coach in this terminal")
     chat.add_argument("--db", help=CLI_DB_HELP)
     chat.add_argument("--user", help="who you are (default: your login name)")
+    jobs = commands.add_parser(
+        "jobs", help="upcoming reminders and daily posts, and the delivery queue's counts")
+    jobs.add_argument("--db", help=CLI_DB_HELP)
+    jobs.add_argument("--limit", type=int, default=20, help="how many of each (default: 20)")
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_commands.add_parser("upgrade", help="apply schema migrations")
@@ -66,9 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings, secrets = _settings()
-        # The terminal chat keeps the screen for the conversation: only warnings are logged.
+        # The terminal chat keeps the screen for the conversation, and the one-shot commands
+        # for their report: only warnings are logged.
         chatting = args.command == "chat" or (args.command == "run" and not secrets)
-        logs.configure("WARNING" if chatting else settings.log_level, secrets)
+        quiet = chatting or args.command in ("jobs", "db")
+        logs.configure("WARNING" if quiet else settings.log_level, secrets)
         engine = _database(app.database_url(settings, args.db))
     except Refused as refusal:
         print(refusal, file=sys.stderr)
@@ -78,6 +90,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("database is at the newest schema")
         return 0
     coach = app.build_coach(engine)
+    if args.command == "jobs":
+        try:
+            print(jobs_report(asyncio.run(coach.schedule(max(1, args.limit)))))
+        finally:
+            coach.close()
+            engine.dispose()
+        return 0
     try:
         if chatting:
             user = getattr(args, "user", None) or _login_name()
@@ -94,6 +113,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         coach.close()
         engine.dispose()
     return 0
+
+
+def jobs_report(schedule: Schedule) -> str:
+    """`retrowalk jobs`: what is still to come, in local time and UTC, and the queue."""
+    lines = [JOBS_HEADING] if schedule.upcoming else [JOBS_NONE]
+    for job in schedule.upcoming:
+        local = job.at.astimezone(ZoneInfo(job.timezone))
+        lines.append(f"  {job.kind:<10} {job.who[:24]:<24} {local:%Y-%m-%d %H:%M} "
+                     f"{job.timezone:<22} {job.at:%Y-%m-%d %H:%M} UTC")
+    counts = ", ".join(f"{status} {count}" for status, count in sorted(schedule.queue.items()))
+    lines.append(JOBS_QUEUE.format(counts=counts or JOBS_QUEUE_EMPTY))
+    return "\n".join(lines)
 
 
 def _settings() -> tuple[Settings, list[str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from core.delivery import Outgoing
+from core.delivery import Outgoing, Schedule
 from core.identity import ChatRef, UserRef
 from core.replies import Reply
 
@@ -79,6 +79,9 @@ class CoachAPI(Protocol):
 
     async def release(self, untried: list[Outgoing]) -> None:
         """Claimed messages that were not tried (the sender is stopping): queue them again."""
+
+    async def schedule(self, limit: int = 20) -> Schedule:
+        """The soonest reminders and daily posts, and the delivery queue's counts."""
 
     async def purge_deliveries(self) -> int:
         """Delete finished deliveries older than two weeks; how many."""

@@ -17,7 +17,7 @@ from core.api import LogFields, Message
 from core.clock import Clock, system_clock
 from core.conversation import HANDLERS, NO_ARGUMENTS, READ_ONLY, plain, press, scheduled, walks
 from core.conversation.turn import Answer, Turn, finished
-from core.delivery import Outgoing
+from core.delivery import Outgoing, Schedule
 from core.domain.days import suggest_timezones
 from core.domain.parsing import clean_message, entry_from_fields
 from core.errors import BadInput
@@ -108,6 +108,11 @@ class Coach:
     def release(self, untried: list[Outgoing]) -> None:
         """Claimed messages that were not tried: queue them again."""
         self._write(lambda uow, now: deliveries.release(uow, untried))
+
+    def schedule(self, limit: int = 20) -> Schedule:
+        """The soonest reminders and daily posts, and the delivery queue's counts."""
+        with self.uows(write=False) as uow:
+            return deliveries.schedule_report(uow, limit)
 
     def purge_deliveries(self) -> int:
         """Delete finished deliveries older than two weeks; how many."""
@@ -220,6 +225,10 @@ class AsyncCoach:
     async def release(self, untried: list[Outgoing]) -> None:
         """Claimed messages that were not tried (the sender is stopping): queue them again."""
         await self._call(self.coach.release, untried)
+
+    async def schedule(self, limit: int = 20) -> Schedule:
+        """The soonest reminders and daily posts, and the delivery queue's counts."""
+        return await self._call(self.coach.schedule, limit)
 
     async def purge_deliveries(self) -> int:
         """Delete finished deliveries older than two weeks; how many."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from core.identity import Platform
@@ -47,6 +48,24 @@ class Outgoing:
     attempts: int
     channel: str | None = None
     lease: str = ""
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """A reminder or daily post still to come: when (UTC), in which time zone, for whom."""
+
+    kind: str
+    at: datetime
+    timezone: str
+    who: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What is still to come, and the delivery queue's counts by status."""
+
+    upcoming: list[Upcoming]
+    queue: dict[str, int]
 
 
 class Notifier(Protocol):

@@ -44,6 +44,7 @@ class ConsoleChat:
         self.out = out
         self.buttons: list[Button] = []
         self.count = 0
+        self.prompting = False
 
     async def say(self, line: str) -> None:
         """Send one line to the coach and print the answer; '#2' presses the second button."""
@@ -97,6 +98,15 @@ class ConsoleChat:
         path.write_bytes(attachment.data)
         return path.resolve()
 
+    def show_unasked(self, reply: Reply) -> None:
+        """A message the coach sends on its own (a reminder): printed on its own line, and the
+        prompt given again when someone is typing."""
+        if self.prompting:
+            print(file=self.out)
+        self.show(reply)
+        if self.prompting:
+            self.prompt()
+
     def goodbye(self) -> None:
         """Leaving a terminal (Ctrl-C, Ctrl-D): say goodbye on a line of its own."""
         print(f"\ncoach> {texts.CONSOLE_GOODBYE}", file=self.out, flush=True)
@@ -117,6 +127,7 @@ async def run_chat(chat: ConsoleChat, source: TextIO | None = sys.stdin) -> None
     if isinstance(chat.out, io.TextIOWrapper):
         chat.out.reconfigure(errors="replace")
     interactive = source.isatty()
+    chat.prompting = interactive
     if interactive:
         chat.show(Reply(texts.CONSOLE_HINT))
     try:

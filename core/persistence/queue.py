@@ -190,6 +190,25 @@ class Deliveries(Repository):
         """One delivery by id."""
         return self.session.get(Delivery, delivery_id)
 
+    def next_reminders(self, limit: int) -> list[tuple[datetime, str, str]]:
+        """The soonest reminders: (instant, time zone, the person's first account name)."""
+        first_name = (sa_select(col(Account.display_name))
+                      .where(col(Account.person_id) == col(Person.id))
+                      .order_by(col(Account.id)).limit(1).scalar_subquery())
+        rows = self.session.execute(
+            sa_select(col(Person.remind_next), col(Person.timezone), first_name)
+            .where(col(Person.remind_next).is_not(None))
+            .order_by(col(Person.remind_next)).limit(limit))
+        return [(at, zone, name or "") for at, zone, name in rows if at is not None]
+
+    def next_posts(self, limit: int) -> list[tuple[datetime, str, str]]:
+        """The soonest daily posts: (instant, time zone, the chat's title)."""
+        rows = self.session.execute(
+            sa_select(col(Chat.post_next), col(Chat.timezone), col(Chat.title))
+            .where(col(Chat.post_next).is_not(None))
+            .order_by(col(Chat.post_next)).limit(limit))
+        return [(at, zone, title) for at, zone, title in rows if at is not None]
+
     def statuses(self) -> dict[str, int]:
         """How many deliveries are in each status (for logs and tests)."""
         rows = self.session.execute(

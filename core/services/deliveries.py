@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from core.delivery import CHALLENGE, REMINDER, Outgoing
+from core.delivery import CHALLENGE, REMINDER, Outgoing, Schedule, Upcoming
 from core.domain import schedule
 from core.persistence.models import Delivery
 from core.persistence.queue import Claimed, DueRow
@@ -180,3 +180,12 @@ def release(uow: UnitOfWork, untried: list[Outgoing]) -> None:
 def purge(uow: UnitOfWork, now: datetime) -> int:
     """Delete finished messages older than KEEP; how many."""
     return uow.deliveries.purge(now - KEEP)
+
+
+def schedule_report(uow: UnitOfWork, limit: int) -> Schedule:
+    """The soonest reminders and posts (at most `limit` of each), and the queue's counts."""
+    upcoming = [Upcoming(REMINDER, at, zone, who)
+                for at, zone, who in uow.deliveries.next_reminders(limit)]
+    upcoming += [Upcoming(CHALLENGE, at, zone, title)
+                 for at, zone, title in uow.deliveries.next_posts(limit)]
+    return Schedule(sorted(upcoming, key=lambda u: u.at), uow.deliveries.statuses())

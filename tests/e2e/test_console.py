@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from bot.app import run_console
+from core.coach import AsyncCoach
+from tests.support import ManualClock
 
 RETROWALK = [sys.executable, "-m", "bot"]
 
@@ -77,3 +84,46 @@ def test_the_database_url_setting_is_honoured(tmp_path: Path, variable: str) -> 
     run(["chat"], tmp_path, "/log 9 min\n", **{variable: f"sqlite:///{target}"})
     assert target.exists()
 
+
+
+async def test_the_terminal_chat_prints_a_reminder_when_it_is_due(
+    coach: AsyncCoach, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Once, the terminal chat said "I'll remind you at 08:26" and nothing ever came: it ran
+    no scheduler. It runs the same scheduler and dispatcher as the platforms now."""
+    reading, writing = os.pipe()
+    out = io.StringIO()
+    with os.fdopen(reading, "r") as source:
+        chatting = asyncio.create_task(run_console(
+            coach, "ada", tmp_path, source=source, out=out, tick=0.05, idle=0.05))
+        os.write(writing, b"/remind 12:30\n")
+        await wait_for(lambda: "remind you" in out.getvalue())
+        clock.advance(minutes=30)  # 12:30: the scheduler queues it, the dispatcher prints it
+        await wait_for(lambda: "Time for a backward walk?" in out.getvalue())
+        os.write(writing, b"#2\n")  # its quick-log button
+        await wait_for(lambda: "Recorded: 10 min" in out.getvalue())
+        os.close(writing)
+        await asyncio.wait_for(chatting, 10)
+    assert out.getvalue().count("Time for a backward walk?") == 1
+
+
+async def wait_for(condition: Callable[[], bool], seconds: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "it never happened"
+        await asyncio.sleep(0.02)
+
+
+def test_jobs_lists_upcoming_reminders_in_local_time_and_utc_and_the_queue(
+    tmp_path: Path
+) -> None:
+    empty = run(["jobs"], tmp_path)
+    assert empty.returncode == 0, empty.stderr
+    assert "No reminders or daily posts are set." in empty.stdout
+    assert "Delivery queue: empty" in empty.stdout
+    run(["chat", "--user", "ada"], tmp_path, "/timezone Asia/Kolkata\n/remind 07:30\n")
+    listed = run(["jobs", "--db", "retrowalk.db"], tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    [line] = [line for line in listed.stdout.splitlines() if "reminder" in line]
+    assert re.search(r"reminder\s+ada\s+\d{4}-\d\d-\d\d 07:30 Asia/Kolkata\s+"
+                     r"\d{4}-\d\d-\d\d 02:00 UTC", line), line
