@@ -17,6 +17,8 @@ from core.identity import Platform
 from core.replies import Button, Reply
 
 REMINDER = "reminder"
+# A reminder asked for again, once, two hours later ("Later").
+SNOOZE = "snooze"
 CHALLENGE = "challenge"
 
 

@@ -39,6 +39,7 @@ BUTTON_YES = "Yes"
 BUTTON_NO = "No"
 BUTTON_LOG = "{minutes} min"
 BUTTON_UNDO = "Undo"
+BUTTON_LATER = "Later"
 BUTTON_FORGET_CONFIRM = "Yes, delete everything"
 BUTTON_CANCEL = "Cancel"
 BUTTON_JOIN = "Join the challenge"
@@ -440,6 +441,8 @@ CONSOLE_HINT = (
 )
 CONSOLE_GOODBYE = "Bye for now! Everything you logged is saved."
 REMINDER = "Time for a backward walk? {streak} Tap a button to log it, or send /log 15 min park."
+SNOOZED = "All right: I'll remind you once more at {time}."
+SNOOZED_ALREADY = "I'll remind you once more today, at {time}; one more nudge is enough."
 
 # --- option descriptions, for platforms with typed options (Discord) ----------------------------
 OPTION_HELP: dict[str, dict[str, str]] = {

@@ -110,7 +110,11 @@ class Join(CoachButton, template=r"rw:join"):
     button_style = discord.ButtonStyle.primary
 
 
-ITEMS: tuple[type[CoachButton], ...] = (QuickLog, Undo, Forget, Screen, Join)
+class Later(CoachButton, template=r"rw:later"):
+    """Remind me once more, two hours on (under a reminder)."""
+
+
+ITEMS: tuple[type[CoachButton], ...] = (QuickLog, Undo, Forget, Screen, Join, Later)
 
 
 def item_for(button: Button, row: int | None = None) -> CoachButton:

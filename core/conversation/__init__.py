@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from core import texts
-from core.conversation import data, groups, guide, progress, settings, walks
+from core.conversation import data, groups, guide, progress, scheduled, settings, walks
 from core.conversation.shared import screen_buttons
 from core.conversation.turn import Answer, Handler, Turn
 from core.domain.parsing import looks_like_walk, parse_log
@@ -71,7 +71,7 @@ def plain(turn: Turn, text: str) -> Reply:
 # Every button's action, exactly: anything else (an old button, a forged press) is refused.
 _ACTION = re.compile(
     r"log:(?P<minutes>[1-9][0-9]{0,2})|undo:(?P<walk>[1-9][0-9]{0,17})"
-    r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)"
+    r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)"
 )
 
 
@@ -86,6 +86,8 @@ def press(turn: Turn, action: str) -> Reply:
         return walks.undo_walk(turn, int(match["walk"]))
     if match["join"]:
         return groups.join(turn, "")
+    if match["later"]:
+        return scheduled.snooze(turn)
     yes = match["answer"] == "yes"
     if match["question"] == "screen":
         return guide.answer_screen(turn, yes)

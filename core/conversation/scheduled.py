@@ -11,10 +11,12 @@ from datetime import date, datetime
 from core import texts
 from core.conversation.groups import challenge_post
 from core.conversation.shared import quick_log_buttons, streak_line
-from core.delivery import CHALLENGE, Outgoing, load_reply
+from core.conversation.turn import Turn
+from core.delivery import CHALLENGE, REMINDER, Outgoing, load_reply
+from core.domain import days as local
 from core.persistence.queue import Claimed
 from core.persistence.uow import UnitOfWork
-from core.replies import Reply
+from core.replies import Button, Reply
 from core.services import challenges, deliveries, streaks
 from core.services.deliveries import Planned
 
@@ -46,5 +48,13 @@ def _words(uow: UnitOfWork, row: Claimed) -> Reply:
     person = uow.people.person(row.person_id)
     assert person is not None
     snap = streaks.snapshot(uow, person, date.fromisoformat(row.occurrence))
+    later = (Button(texts.BUTTON_LATER, "later"),) if row.kind == REMINDER else ()
     return Reply(texts.REMINDER.format(streak=streak_line(snap.view)),
-                 buttons=quick_log_buttons())
+                 buttons=(*quick_log_buttons(), *later))
+
+
+def snooze(turn: Turn) -> Reply:
+    """"Later" under a reminder: once more, two hours from now."""
+    due, new = deliveries.snooze(turn.uow, turn.who, turn.now)
+    at = due.astimezone(local.zone(turn.who.person.timezone)).strftime("%H:%M")
+    return Reply((texts.SNOOZED if new else texts.SNOOZED_ALREADY).format(time=at))

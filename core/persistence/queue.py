@@ -186,6 +186,12 @@ class Deliveries(Repository):
             .execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0) or 0)
 
+    def queued(self, kind: str, account_id: int, occurrence: str) -> Delivery | None:
+        """The message of this kind queued for an account and occurrence, if any."""
+        return self.session.scalars(select(Delivery).where(
+            col(Delivery.kind) == kind, col(Delivery.account_id) == account_id,
+            col(Delivery.occurrence) == occurrence)).first()
+
     def get(self, delivery_id: int) -> Delivery | None:
         """One delivery by id."""
         return self.session.get(Delivery, delivery_id)

@@ -15,13 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from core.delivery import CHALLENGE, REMINDER, Outgoing, Schedule, Upcoming
+from core.delivery import CHALLENGE, REMINDER, SNOOZE, Outgoing, Schedule, Upcoming
 from core.domain import schedule
 from core.persistence.models import Delivery
 from core.persistence.queue import Claimed, DueRow
 from core.persistence.uow import UnitOfWork
 from core.services import people
 from core.services.challenges import reschedule_post
+from core.services.people import Who
 
 # A reminder or a post whose time passed while the coach was down is still sent within this
 # window, never later: a 07:30 reminder must not arrive at noon.
@@ -33,6 +34,7 @@ PLAN_BATCH = 200
 # Finished rows (sent, missed, skipped, dead) are kept this long, then purged.
 KEEP = timedelta(days=14)
 _JUST_AFTER = timedelta(microseconds=1)
+SNOOZE_DELAY = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,21 @@ def plan_posts(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Plann
     return Planned(uow.deliveries.enqueue_many(rows), len(chats) == limit)
 
 
+def snooze(uow: UnitOfWork, who: Who, now: datetime) -> tuple[datetime, bool]:
+    """Remind this account once more, SNOOZE_DELAY from now, at most once a walk day: when it
+    will come, and whether this press asked for it (False: an earlier one already had)."""
+    due = now + SNOOZE_DELAY
+    new = uow.deliveries.enqueue(
+        kind=SNOOZE, platform=who.account.platform, account_id=who.account.id,
+        occurrence=who.today.isoformat(), payload="", not_before=due,
+        expires_at=due + LATE_WINDOW, created_at=now)
+    if new:
+        return due, True
+    assert who.account.id is not None
+    queued = uow.deliveries.queued(SNOOZE, who.account.id, who.today.isoformat())
+    return (queued.not_before if queued is not None else due), False
+
+
 def claim(uow: UnitOfWork, platform: str, now: datetime,
           limit: int) -> tuple[str, list[Claimed]]:
     """Due messages for one platform, leased to the caller for sending under a new lease
@@ -105,7 +122,7 @@ def claim(uow: UnitOfWork, platform: str, now: datetime,
     lease = uuid.uuid4().hex
     claimed = []
     for row in uow.deliveries.claim(platform, now, limit, LEASE, lease):
-        if row.kind == REMINDER and _no_longer_needed(uow, row):
+        if row.kind in (REMINDER, SNOOZE) and _no_longer_needed(uow, row):
             held = uow.deliveries.held(row.id, lease)
             if held is not None:
                 held.status, held.lease_until, held.lease_owner = "skipped", None, None

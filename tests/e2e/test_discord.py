@@ -348,7 +348,9 @@ async def test_reminders_and_challenge_posts_are_delivered_by_the_dispatcher(
     assert await Dispatcher(coach, world.service.notifier()).drain() == 4
     (reminder,) = sent_by_bot(fake.dms(world.ada))
     assert reminder.content.startswith("Time for a backward walk?")
-    assert reminder.custom_ids == ["rw:log:5", "rw:log:10", "rw:log:20"]
+    assert reminder.custom_ids == ["rw:log:5", "rw:log:10", "rw:log:20", "rw:later"]
+    later = await fake.click(world.ada, reminder, "rw:later")
+    assert (await later.response()).content.startswith("All right: I'll remind you once more")
     (post,) = fake.channel_messages(world.posts)
     assert post.content.startswith("Today's walk challenge in Walkers")
     assert post.custom_ids == ["rw:join"]

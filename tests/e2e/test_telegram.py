@@ -558,7 +558,7 @@ async def test_reminders_and_challenge_posts_arrive_once_and_a_blocked_user_goes
         post = await fake.next_reply(world.group)
         await asyncio.sleep(3 * TICK)  # the planning job runs again, and again
         assert reminder.text is not None and reminder.text.startswith("Time for a backward walk?")
-        assert data_of(reminder) == ["log:5", "log:10", "log:20"]
+        assert data_of(reminder) == ["log:5", "log:10", "log:20", "later"]
         assert post.text is not None and post.text.startswith("Today's walk challenge in Walkers")
         assert data_of(post) == ["join"]
         assert len(fake.sent_to(world.ada_chat)) == 3 and len(fake.sent_to(world.group)) == 3

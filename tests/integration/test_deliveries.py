@@ -39,7 +39,7 @@ def test_a_reminder_is_queued_once_at_local_time_with_quick_log_buttons(
     [outgoing] = claim(coach)
     assert outgoing.kind == REMINDER and outgoing.recipient == "ada"
     assert "Time for a backward walk?" in outgoing.reply.text
-    assert [b.action for b in outgoing.reply.buttons] == ["log:5", "log:10", "log:20"]
+    assert [b.action for b in outgoing.reply.buttons] == ["log:5", "log:10", "log:20", "later"]
     assert claim(coach) == []  # leased: not handed out twice
 
 

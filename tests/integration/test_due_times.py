@@ -219,3 +219,33 @@ def test_claimed_messages_carry_what_the_notifier_needs(coach: Coach, clock: Man
     coach.plan_deliveries()
     [outgoing] = coach.claim(TELEGRAM)
     assert isinstance(outgoing, Outgoing) and outgoing.lease and outgoing.recipient == "ada"
+
+
+def test_later_under_a_reminder_reminds_once_more_two_hours_on(
+    coach: Coach, clock: ManualClock
+) -> None:
+    ada = telegram_person(coach)
+    ada.say("/timezone Europe/Berlin")
+    ada.say("/remind 13:30")  # 12:30 UTC
+    clock.advance(minutes=30)
+    coach.plan_deliveries()
+    [reminder] = coach.claim(TELEGRAM)
+    coach.delivered(reminder)
+    assert reminder.reply.buttons[-1].action == "later"
+    assert ada.press("later").text == "All right: I'll remind you once more at 15:30."
+    assert ada.press("later").text.startswith("I'll remind you once more today, at 15:30")
+    clock.advance(minutes=119)
+    assert coach.claim(TELEGRAM) == []
+    clock.advance(minutes=1)
+    [again] = coach.claim(TELEGRAM)
+    assert again.reply.text.startswith("Time for a backward walk?")
+    assert [b.action for b in again.reply.buttons] == ["log:5", "log:10", "log:20"]  # no Later
+    coach.delivered(again)
+    clock.advance(days=1)
+    coach.plan_deliveries()
+    [tomorrow] = coach.claim(TELEGRAM)
+    coach.delivered(tomorrow)
+    ada.press("later")
+    ada.say("/log 10 min")  # walked before the second nudge: it is not sent
+    clock.advance(hours=2)
+    assert coach.claim(TELEGRAM) == []
