@@ -217,11 +217,9 @@ class PatientLimiter(BaseRateLimiter[int]):
         # GCRA: a token bucket of private_burst, refilled one every private_interval
         tolerance = (self.private_burst - 1) * self.private_interval
         tat = max(self._private.get(chat, now), now)
-        at = max(now, tat - tolerance)
-        if at > now:
-            at += MARGIN
-        self._private[chat] = max(tat, at) + self.private_interval
-        return at
+        self._private[chat] = tat + self.private_interval
+        at = tat - tolerance
+        return at + MARGIN if at > now else now
 
     def _pause(self, chat: ChatKey, broadcast: bool, wait: float) -> None:
         until = asyncio.get_running_loop().time() + wait
