@@ -10,8 +10,9 @@ a broadcast from a reply. So `PatientLimiter` is its own, small:
 
 * **Even pacing overall.** One send slot every 1/`overall_rate` seconds (29 a second by default,
   a little under 30 so that jitter between here and Telegram never puts 31 into a second), for
-  replies and broadcasts together; requests without a chat (getUpdates, getMe, menus) are not
-  paced.
+  replies and broadcasts together, kept to a schedule (a late wake-up does not slow the pace) and
+  capped at `overall_rate` sends in any rolling second; requests without a chat (getUpdates,
+  getMe, menus) are not paced.
 * **Replies first.** A reply books the next free slot at once; a broadcast takes a slot only when
   it is free now, so it waits behind every reply already booked. Broadcasts are the requests made
   inside `broadcasting()` (the notifier that drains the delivery queue uses it).
@@ -113,6 +114,8 @@ class PatientLimiter(BaseRateLimiter[int]):
         self.group_max = group_max
         self.group_period = group_period
         self._next_slot = 0.0  # loop time of the next free overall slot
+        self.per_second = max(1, int(overall_rate))
+        self._last_second: deque[float] = deque()  # when the sends of the last second went
         self._broadcasts_paused_until = 0.0
         self._private: dict[ChatKey, float] = {}  # theoretical arrival time (GCRA)
         self._groups: dict[ChatKey, deque[float]] = {}  # send times in the last period
@@ -192,13 +195,23 @@ class PatientLimiter(BaseRateLimiter[int]):
             slot = max(loop.time(), self._next_slot)
             self._next_slot = slot + self.interval
             await _sleep_until(loop, slot)
-            return
-        while True:  # a broadcast takes a slot only when no reply has booked it
+        else:
+            while True:  # a broadcast takes a slot only when no reply has booked it
+                now = loop.time()
+                if self._next_slot <= now:
+                    # Keep to the schedule: waking up a little late does not slow the pace.
+                    late = now - self._next_slot < self.interval
+                    self._next_slot = (self._next_slot if late else now) + self.interval
+                    break
+                await asyncio.sleep(self._next_slot - now)
+        while True:  # and never more than the rate in any rolling second, whatever the jitter
             now = loop.time()
-            if self._next_slot <= now:
-                self._next_slot = now + self.interval
+            while self._last_second and self._last_second[0] <= now - 1.0:
+                self._last_second.popleft()
+            if len(self._last_second) < self.per_second:
+                self._last_second.append(now)
                 return
-            await asyncio.sleep(self._next_slot - now)
+            await asyncio.sleep(self._last_second[0] + 1.0 - now)
 
     def _book_chat(self, chat: ChatKey, now: float) -> float:
         """Book this chat's next send; the loop time it may go (a reply to a private chat goes
