@@ -8,11 +8,13 @@ puts 31 into one rolling second and is answered 429; a RetryAfter halts *every* 
 flooded broadcast stalls every user's reply; it has no limit per private chat; and it cannot tell
 a broadcast from a reply. So `PatientLimiter` is its own, small:
 
-* **Even pacing overall.** One send slot every 1/`overall_rate` seconds (29 a second by default,
-  a little under 30 so that jitter between here and Telegram never puts 31 into a second), for
-  replies and broadcasts together, kept to a schedule (a late wake-up does not slow the pace) and
-  capped at `overall_rate` sends in any rolling second; requests without a chat (getUpdates,
-  getMe, menus) are not paced.
+* **Even pacing overall.** One send slot every 1/`overall_rate` seconds (1/30 s), for replies and
+  broadcasts together, kept to a schedule (a late wake-up does not slow the pace). On top, a
+  window that no jitter on the way can fool: a send counts from its start until a second after
+  its answer (Telegram received it somewhere in between), and at most `overall_max` (30) may
+  count at once, so Telegram never sees 31 in a rolling second; the pace is then 30 a second
+  over one second plus a round trip. Requests without a chat (getUpdates, getMe, menus) are not
+  paced.
 * **Replies first.** A reply books the next free slot at once; a broadcast takes a slot only when
   it is free now, so it waits behind every reply already booked. Broadcasts are the requests made
   inside `broadcasting()` (the notifier that drains the delivery queue uses it).
@@ -51,7 +53,8 @@ log = logging.getLogger(__name__)
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 ChatKey = int | str
 
-OVERALL_RATE = 29.0  # a second, all chats together; Telegram's limit is 30
+OVERALL_RATE = 30.0  # sends a second, all chats together, evenly spaced...
+OVERALL_MAX = 30  # ...and at most this many in any second as Telegram counts (its limit)
 PRIVATE_INTERVAL = 1.0  # seconds between messages to one private chat, after a burst
 PRIVATE_BURST = 3  # Telegram tolerates short bursts to a private chat
 GROUP_MAX = 20  # messages to one group...
@@ -103,6 +106,7 @@ class PatientLimiter(BaseRateLimiter[int]):
 
     def __init__(self, *, max_retries: int = 3, network_retries: int = 3,
                  first_backoff: float = 0.5, overall_rate: float = OVERALL_RATE,
+                 overall_max: int = OVERALL_MAX,
                  private_interval: float = PRIVATE_INTERVAL, private_burst: int = PRIVATE_BURST,
                  group_max: int = GROUP_MAX, group_period: float = GROUP_PERIOD) -> None:
         self.max_retries = max_retries
@@ -114,8 +118,10 @@ class PatientLimiter(BaseRateLimiter[int]):
         self.group_max = group_max
         self.group_period = group_period
         self._next_slot = 0.0  # loop time of the next free overall slot
-        self.per_second = max(1, int(overall_rate))
-        self._last_second: deque[float] = deque()  # when the sends of the last second went
+        self.overall_max = overall_max
+        self._in_flight = 0  # sends not yet answered
+        self._ended: deque[float] = deque()  # when the sends answered in the last second were
+        self._replies_waiting = 0
         self._broadcasts_paused_until = 0.0
         self._private: dict[ChatKey, float] = {}  # theoretical arrival time (GCRA)
         self._groups: dict[ChatKey, deque[float]] = {}  # send times in the last period
@@ -144,7 +150,6 @@ class PatientLimiter(BaseRateLimiter[int]):
         broadcast = _broadcast.get()
         retries = rate_limit_args or self.max_retries
         for attempt in range(retries + 1):
-            await self._wait_turn(chat, broadcast)
             try:
                 return await self._with_network_retries(callback, args, kwargs, endpoint, chat,
                                                         broadcast)
@@ -166,7 +171,14 @@ class PatientLimiter(BaseRateLimiter[int]):
     ) -> Result:
         for attempt in range(self.network_retries + 1):
             try:
-                return await callback(*args, **kwargs)
+                if chat is None:
+                    return await callback(*args, **kwargs)
+                await self._wait_turn(chat, broadcast)
+                try:
+                    return await callback(*args, **kwargs)
+                finally:
+                    self._in_flight -= 1
+                    self._ended.append(asyncio.get_running_loop().time())
             except NetworkError as error:
                 if attempt == self.network_retries or not worth_retrying(error):
                     raise
@@ -174,8 +186,6 @@ class PatientLimiter(BaseRateLimiter[int]):
                 log.warning("%s failed (%s); trying again in %.1f s", endpoint, error.message,
                             pause)
                 await asyncio.sleep(pause)
-                if chat is not None:
-                    await self._wait_turn(chat, broadcast)
         raise AssertionError("unreachable")  # the last attempt returns or raises
 
     async def _wait_turn(self, chat: ChatKey, broadcast: bool) -> None:
@@ -204,14 +214,24 @@ class PatientLimiter(BaseRateLimiter[int]):
                     self._next_slot = (self._next_slot if late else now) + self.interval
                     break
                 await asyncio.sleep(self._next_slot - now)
-        while True:  # and never more than the rate in any rolling second, whatever the jitter
-            now = loop.time()
-            while self._last_second and self._last_second[0] <= now - 1.0:
-                self._last_second.popleft()
-            if len(self._last_second) < self.per_second:
-                self._last_second.append(now)
-                return
-            await asyncio.sleep(self._last_second[0] + 1.0 - now)
+        # And never more than overall_max in any second as Telegram counts, whatever the jitter
+        # on the way: Telegram received each earlier send between its start and its answer, so
+        # one answered more than a second ago cannot share a second with this one; those not yet
+        # answered, or answered within the second, might. (Replies are let in first.)
+        self._replies_waiting += not broadcast
+        try:
+            while True:
+                now = loop.time()
+                while self._ended and self._ended[0] <= now - 1.0:
+                    self._ended.popleft()
+                if self._in_flight + len(self._ended) < self.overall_max and (
+                        not broadcast or not self._replies_waiting):
+                    self._in_flight += 1
+                    return
+                await asyncio.sleep(max(self._ended[0] + 1.0 - now, 0.001) if self._ended
+                                    else self.interval)
+        finally:
+            self._replies_waiting -= not broadcast
 
     def _book_chat(self, chat: ChatKey, now: float) -> float:
         """Book this chat's next send; the loop time it may go (a reply to a private chat goes

@@ -47,6 +47,11 @@ async def send(limiter: PatientLimiter, api: Api, chat: int | str | None, text: 
     return asyncio.get_running_loop().time()
 
 
+def paced(**options: Any) -> PatientLimiter:
+    """A limiter whose overall cap (Telegram's 30 in any second) stays out of the way."""
+    return PatientLimiter(**{"overall_max": 10_000, **options})
+
+
 def gaps(times: list[float]) -> list[float]:
     return [b - a for a, b in itertools.pairwise(times)]
 
@@ -57,7 +62,7 @@ def most_within(times: list[float], seconds: float) -> int:
 
 
 async def test_a_fan_out_is_spaced_evenly_and_never_bunched() -> None:
-    limiter, api = PatientLimiter(overall_rate=RATE), Api()
+    limiter, api = paced(overall_rate=RATE), Api()
     for n in range(40):
         await send(limiter, api, 1000 + n, "reminder", broadcast=True)
     times = [t for t, _, _ in api.sent]
@@ -66,7 +71,7 @@ async def test_a_fan_out_is_spaced_evenly_and_never_bunched() -> None:
 
 
 async def test_requests_without_a_chat_are_not_paced() -> None:
-    limiter, api = PatientLimiter(overall_rate=1.0), Api()
+    limiter, api = paced(overall_rate=1.0), Api()
     start = asyncio.get_running_loop().time()
     for _ in range(5):
         await send(limiter, api, None, "getMe")
@@ -74,7 +79,7 @@ async def test_requests_without_a_chat_are_not_paced() -> None:
 
 
 async def test_a_reply_goes_ahead_of_a_queue_of_broadcasts() -> None:
-    limiter, api = PatientLimiter(overall_rate=20.0), Api()  # 50 ms a slot
+    limiter, api = paced(overall_rate=20.0), Api()  # 50 ms a slot
 
     async def fan_out() -> None:
         for n in range(20):
@@ -93,16 +98,29 @@ async def test_a_reply_goes_ahead_of_a_queue_of_broadcasts() -> None:
 
 
 async def test_never_more_than_the_rate_in_any_rolling_second() -> None:
-    limiter, api = PatientLimiter(overall_rate=20.0), Api()
-    limiter.interval = 0.0  # no spacing: only the cap holds
+    limiter, api = PatientLimiter(overall_rate=1000.0, overall_max=20), Api()
     for n in range(25):
         await send(limiter, api, 1000 + n, "reply")
     times = [t for t, _, _ in api.sent]
     assert most_within(times, 1.0) <= 20 and times[20] - times[0] >= 1.0
 
 
+async def test_a_send_counts_until_a_second_after_its_answer() -> None:
+    limiter, api = PatientLimiter(overall_rate=1000.0, overall_max=2), Api()
+
+    async def slow(chat: Any, text: str) -> dict[str, Any]:
+        await asyncio.sleep(0.3)  # Telegram may have counted it at any time till its answer
+        return await api.call(chat, text)
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for n in range(3):
+        await limiter.process_request(slow, (n, "slow"), {}, "sendMessage", {"chat_id": n}, None)
+    assert loop.time() - started >= 0.3 + 1.0 + 0.3 - 0.01  # the third: a second after the first
+
+
 async def test_a_retry_after_on_a_broadcast_pauses_broadcasts_but_not_replies() -> None:
-    limiter, api = PatientLimiter(overall_rate=RATE), Api()
+    limiter, api = paced(overall_rate=RATE), Api()
     api.refuse[(1000, "reminder")] = RetryAfter(1)
     loop = asyncio.get_running_loop()
     fan_out = asyncio.create_task(send(limiter, api, 1000, "reminder", broadcast=True))
@@ -118,7 +136,7 @@ async def test_a_retry_after_on_a_broadcast_pauses_broadcasts_but_not_replies() 
 
 
 async def test_a_retry_after_on_a_reply_pauses_only_that_chat() -> None:
-    limiter, api = PatientLimiter(overall_rate=RATE), Api()
+    limiter, api = paced(overall_rate=RATE), Api()
     api.refuse[(7, "reply")] = RetryAfter(1)
     loop = asyncio.get_running_loop()
     start = loop.time()
@@ -130,14 +148,14 @@ async def test_a_retry_after_on_a_reply_pauses_only_that_chat() -> None:
 
 
 async def test_retry_after_is_raised_once_the_retries_are_spent() -> None:
-    limiter, api = PatientLimiter(overall_rate=RATE, max_retries=0), Api()
+    limiter, api = paced(overall_rate=RATE, max_retries=0), Api()
     api.refuse[(7, "reply")] = RetryAfter(1)
     with pytest.raises(RetryAfter):
         await send(limiter, api, 7, "reply")
 
 
 async def test_a_group_gets_its_limit_in_any_period_and_no_more() -> None:
-    limiter, api = PatientLimiter(overall_rate=RATE, group_max=3, group_period=0.5), Api()
+    limiter, api = paced(overall_rate=RATE, group_max=3, group_period=0.5), Api()
     for n in range(4):
         await send(limiter, api, -42, f"post {n}")
     first, *_, fourth = [t for t, _, _ in api.sent]
@@ -145,7 +163,7 @@ async def test_a_group_gets_its_limit_in_any_period_and_no_more() -> None:
 
 
 async def test_broadcasts_to_one_private_chat_go_a_second_apart_after_a_burst() -> None:
-    limiter = PatientLimiter(overall_rate=RATE, private_interval=0.2, private_burst=2)
+    limiter = paced(overall_rate=RATE, private_interval=0.2, private_burst=2)
     api = Api()
     for n in range(6):
         await send(limiter, api, 7, f"reminder {n}", broadcast=True)
@@ -155,7 +173,7 @@ async def test_broadcasts_to_one_private_chat_go_a_second_apart_after_a_burst() 
 
 
 async def test_replies_to_a_private_chat_are_not_held_back_per_chat_but_count() -> None:
-    limiter = PatientLimiter(overall_rate=RATE, private_interval=0.2, private_burst=2)
+    limiter = paced(overall_rate=RATE, private_interval=0.2, private_burst=2)
     api = Api()
     loop = asyncio.get_running_loop()
     start = loop.time()
@@ -166,7 +184,7 @@ async def test_replies_to_a_private_chat_are_not_held_back_per_chat_but_count() 
 
 
 async def test_a_network_failure_is_tried_again_after_a_pause() -> None:
-    limiter, api = PatientLimiter(overall_rate=RATE, first_backoff=0.1), Api()
+    limiter, api = paced(overall_rate=RATE, first_backoff=0.1), Api()
     api.refuse[(7, "reply")] = NetworkError("Bad Gateway")
     loop = asyncio.get_running_loop()
     start = loop.time()
