@@ -52,7 +52,9 @@ async def main(reminders: int, baseline: int) -> None:
             engine.dispose()
     during, before = result.reply_latencies, result.baseline_latencies
     print(f"reminders               {reminders}  (whole run {time.monotonic() - started:.0f} s)")
-    print(f"429s received           {result.floods}")
+    print(f"429s received           {len(result.floods)}")
+    for flood in result.floods:
+        print(f"    {flood}")
     print(f"duplicates              {result.duplicates}")
     print(f"not delivered           {result.undelivered}")
     print(f"achieved rate           {result.rate:.2f}/s over {result.seconds:.1f} s = "

@@ -19,6 +19,7 @@ from bot.app import running
 from core.coach import AsyncCoach
 from core.identity import Platform, UserRef, private_chat
 from tests.e2e.telegram_support import telegram_world
+from tests.fakes.telegram import FloodEvent
 from tests.support import ManualClock, Person
 
 # The planning job's period: the reminders are queued before the bot starts, and the planner (the
@@ -32,12 +33,11 @@ class FanOut:
 
     reminders: int
     sent: Counter[int] = field(default_factory=Counter)  # reminders per recipient chat
-    floods: int = 0
     seconds: float = 0.0  # from the first reminder sent to the last
     reply_latencies: list[float] = field(default_factory=list)  # /log during the fan-out
     baseline_latencies: list[float] = field(default_factory=list)  # /log before it
     undelivered: int = 0
-    flood_events: list[object] = field(default_factory=list)
+    floods: list[FloodEvent] = field(default_factory=list)  # the 429s given
 
     @property
     def duplicates(self) -> int:
@@ -103,7 +103,6 @@ async def fan_out(coach: AsyncCoach, db: Path, clock: ManualClock, reminders: in
                     result.sent[call.chat_id] += 1
             times = reminders_sent()
             result.seconds = max(times) - min(times) if times else 0.0
-            result.floods = len(fake.floods)
-            result.flood_events = list(fake.floods)
+            result.floods = list(fake.floods)
             result.undelivered = len(chats - set(result.sent))
     return result
