@@ -4,9 +4,10 @@ Telegram allows about 30 messages a second overall (counted over a rolling secon
 second to a private chat (short bursts are tolerated) and 20 a minute to a group. python-telegram-
 bot's stock AIORateLimiter cannot do what the coach needs, whatever its configuration:
 `overall_max_rate=30` lets 30 requests through at once and then one every 1/30 s, so a fan-out
-puts 31 into one rolling second and is answered 429; a RetryAfter halts *every* request, so one
-flooded broadcast stalls every user's reply; it has no limit per private chat; and it cannot tell
-a broadcast from a reply. So `PatientLimiter` is its own, small:
+puts 31 into one rolling second and is answered 429 (`overall_max_rate=1` with
+`overall_time_period=1/30` would space them, with no margin for jitter); a RetryAfter halts
+*every* request, so one flooded broadcast stalls every user's reply; it has no limit per private
+chat; and it cannot tell a broadcast from a reply. So `PatientLimiter` is its own, small:
 
 * **Even pacing overall.** One send slot every 1/`overall_rate` seconds (1/30 s), for replies and
   broadcasts together, kept to a schedule (a late wake-up does not slow the pace). On top, a
@@ -16,7 +17,8 @@ a broadcast from a reply. So `PatientLimiter` is its own, small:
   over one second plus a round trip. Requests without a chat (getUpdates, getMe, menus) are not
   paced.
 * **Replies first.** A reply books the next free slot at once; a broadcast takes a slot only when
-  it is free now, so it waits behind every reply already booked. Broadcasts are the requests made
+  it is free now, so it waits behind every reply already booked, and no broadcast enters the
+  window while a reply waits for it. Broadcasts are the requests made
   inside `broadcasting()` (the notifier that drains the delivery queue uses it).
 * **Per chat.** A group gets at most `group_max` messages in any `group_period` seconds (with a
   little margin), replies included: Telegram holds groups to that. To a private chat a broadcast
