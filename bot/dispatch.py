@@ -45,7 +45,7 @@ class Dispatcher:
         self._task = asyncio.create_task(self._run(), name=f"dispatch-{self.notifier.platform}")
 
     async def stop(self) -> None:
-        """Finish the message in hand and record what became of it; put back the messages
+        """Finish the messages in hand and record what became of them; put back the messages
         claimed but not yet tried; then stop."""
         self._stopping = True
         self._wake.set()
@@ -53,11 +53,11 @@ class Dispatcher:
         if task is None:
             return
         deadline = asyncio.get_running_loop().time() + STOP_SECONDS
-        done, _ = await asyncio.wait({task}, timeout=STOP_SECONDS)
-        if done and self._sending:
+        _, pending = await asyncio.wait({task}, timeout=STOP_SECONDS)
+        if not pending and self._sending:
             left = deadline - asyncio.get_running_loop().time()
-            done, _ = await asyncio.wait(self._sending, timeout=max(left, 0.1))
-        if not done:
+            _, pending = await asyncio.wait(self._sending, timeout=max(left, 0.1))
+        if pending:
             log.warning("dispatcher for %s did not finish its send in time", self.notifier.platform)
             for running in (task, *self._sending):
                 running.cancel()

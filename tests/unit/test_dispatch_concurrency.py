@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
+from bot import dispatch
 from bot.dispatch import BATCH, Dispatcher
 from core.delivery import REMINDER, Outgoing
 from core.identity import Platform
@@ -72,3 +75,25 @@ async def test_a_stop_finishes_the_sends_in_flight_and_puts_back_the_rest() -> N
     assert notifier.in_flight == 0 and sorted(queue.recorded) == sorted(notifier.sent)
     assert 0 < len(notifier.sent) < BATCH
     assert sorted(queue.recorded + queue.released) == list(range(1, BATCH + 1))
+
+
+class StuckNotifier(SlowNotifier):
+    async def deliver(self, outgoing: Outgoing) -> None:
+        if outgoing.id == 2:
+            await asyncio.Event().wait()  # a send that never ends
+        await super().deliver(outgoing)
+
+
+async def test_a_send_that_never_ends_is_cancelled_when_the_stop_runs_out_of_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dispatch, "STOP_SECONDS", 0.2)
+    queue, notifier = Queue(BATCH), StuckNotifier()
+    dispatcher = Dispatcher(queue, notifier, idle=0.05)  # type: ignore[arg-type]
+    dispatcher.start()
+    await asyncio.sleep(0.05)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await dispatcher.stop()
+    assert loop.time() - started < 1.0
+    assert 2 not in queue.recorded and 1 in queue.recorded
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
