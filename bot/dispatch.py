@@ -34,6 +34,10 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        # Sends in flight at once: the notifier's `concurrency` (its platform's limiter paces
+        # them); while one waits for the platform the next is on its way.
+        self._turns = asyncio.Semaphore(getattr(notifier, "concurrency", 1))
+        self._sending: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
         """Run in the background on the current loop."""
@@ -41,33 +45,53 @@ class Dispatcher:
         self._task = asyncio.create_task(self._run(), name=f"dispatch-{self.notifier.platform}")
 
     async def stop(self) -> None:
-        """Finish the message in hand and record what became of it; put back the messages
+        """Finish the messages in hand and record what became of them; put back the messages
         claimed but not yet tried; then stop."""
         self._stopping = True
         self._wake.set()
         task, self._task = self._task, None
         if task is None:
             return
-        done, _ = await asyncio.wait({task}, timeout=STOP_SECONDS)
-        if not done:
+        deadline = asyncio.get_running_loop().time() + STOP_SECONDS
+        _, pending = await asyncio.wait({task}, timeout=STOP_SECONDS)
+        if not pending and self._sending:
+            left = deadline - asyncio.get_running_loop().time()
+            _, pending = await asyncio.wait(self._sending, timeout=max(left, 0.1))
+        if pending:
             log.warning("dispatcher for %s did not finish its send in time", self.notifier.platform)
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for running in (task, *self._sending):
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
 
     def wake(self) -> None:
         """New messages were queued: look now rather than after the idle wait."""
         self._wake.set()
 
     async def drain(self) -> int:
-        """Send one batch of due messages; returns how many were handled."""
+        """Send one batch of due messages; returns how many were handled. After a full batch
+        the last sends may still be in flight (the next claim overlaps them)."""
         batch = await self.coach.claim(self.notifier.platform.value, BATCH)
         for n, outgoing in enumerate(batch):
+            await self._turns.acquire()
             if self._stopping:
+                self._turns.release()
                 await self.coach.release(batch[n:])
                 return n
-            await self._send(outgoing)
+            sending = asyncio.create_task(self._send_in_turn(outgoing))
+            self._sending.add(sending)
+            sending.add_done_callback(self._sending.discard)
+        if len(batch) < BATCH and self._sending:
+            await asyncio.wait(self._sending)
         return len(batch)
+
+    async def _send_in_turn(self, outgoing: Outgoing) -> None:
+        try:
+            await self._send(outgoing)
+        except Exception:
+            log.exception("dispatcher for %s failed; carrying on", self.notifier.platform)
+        finally:
+            self._turns.release()
 
     async def _run(self) -> None:
         while not self._stopping:

@@ -1,7 +1,16 @@
-"""Messages the coach starts on its own: reminders by DM, daily challenge posts in a channel."""
+"""Messages the coach starts on its own: reminders by DM, daily challenge posts in a channel.
+
+Direct messages to many users are what gets a bot flagged as spam, so reminders go out evenly
+paced, at most `DM_PER_SECOND` a second (Discord allows 50 requests a second, and each DM is two:
+open the channel, send). A user who cannot be written to (50007: DMs closed, the bot blocked, no
+shared server) is given up on, which marks the account unreachable until they write again. 40003
+("you are opening direct messages too fast") pauses every DM for `DM_BACKOFF_SECONDS`, and that
+reminder is tried again after it.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import aiohttp
@@ -16,6 +25,10 @@ from core.replies import Reply
 log = logging.getLogger(__name__)
 NETWORK_RETRY_SECONDS = 30.0
 CLOUDFLARE_RETRY_SECONDS = 60.0
+DM_PER_SECOND = 5.0
+DM_BACKOFF_SECONDS = 60.0
+CANNOT_MESSAGE_USER = 50007
+OPENING_DMS_TOO_FAST = 40003
 
 
 async def _direct(client: discord.Client, user_id: str, reply: Reply) -> None:
@@ -30,20 +43,31 @@ class DiscordNotifier:
 
     platform = Platform.DISCORD
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, *, dm_per_second: float = DM_PER_SECOND,
+                 dm_backoff: float = DM_BACKOFF_SECONDS) -> None:
         self.client = client
+        self.dm_interval = 1.0 / dm_per_second
+        self.dm_backoff = dm_backoff
+        self._next_dm = 0.0  # loop time the next DM may go
 
     async def deliver(self, outgoing: Outgoing) -> None:
         """Send, translating Discord's refusals into the queue's outcomes."""
         try:
             if outgoing.kind == REMINDER:
+                await self._dm_turn()
                 await _direct(self.client, outgoing.recipient, outgoing.reply)
             else:
                 channel = await self._channel(outgoing.recipient, outgoing.channel)
                 await render.send(channel, outgoing.reply, view_for(outgoing.reply))
-        except (discord.Forbidden, discord.NotFound) as error:
-            raise Undeliverable(f"{error.status} {error.code} {error.text}") from error
         except discord.HTTPException as error:
+            if error.code == OPENING_DMS_TOO_FAST:
+                self._pause_dms(self.dm_backoff)
+                log.warning("Discord says DMs are opened too fast; none for %.0f s",
+                            self.dm_backoff)
+                raise RetryLater(self.dm_backoff, _describe(error)) from error
+            if isinstance(error, discord.Forbidden | discord.NotFound) or (
+                    error.code == CANNOT_MESSAGE_USER):
+                raise Undeliverable(_describe(error)) from error
             if error.status == 429:  # only when discord.py could not wait it out itself
                 after = error.response.headers.get("Retry-After")
                 raise RetryLater(float(after or CLOUDFLARE_RETRY_SECONDS), "429") from error
@@ -52,6 +76,16 @@ class DiscordNotifier:
             raise
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RetryLater(NETWORK_RETRY_SECONDS, repr(error)) from error
+
+    async def _dm_turn(self) -> None:
+        """Wait for the next DM slot: evenly spaced, and none while paused."""
+        loop = asyncio.get_running_loop()
+        while (wait := self._next_dm - loop.time()) > 0:
+            await asyncio.sleep(wait)
+        self._next_dm = loop.time() + self.dm_interval
+
+    def _pause_dms(self, seconds: float) -> None:
+        self._next_dm = max(self._next_dm, asyncio.get_running_loop().time() + seconds)
 
     async def _channel(self, server: str, chosen: str | None) -> discord.abc.Messageable:
         """The chosen channel of a server (only ever one of that server's), else wherever the
@@ -67,6 +101,10 @@ class DiscordNotifier:
         if not isinstance(channel, discord.abc.Messageable):
             raise Undeliverable(f"channel {chosen} takes no messages")
         return channel
+
+
+def _describe(error: discord.HTTPException) -> str:
+    return f"{error.status} {error.code} {error.text}"
 
 
 def _default_channel(guild: discord.Guild) -> discord.TextChannel:

@@ -70,8 +70,9 @@ def build_application(settings: Settings, token: str, coach: CoachAPI, *,
         builder = builder.concurrent_updates(PerChatOrder(concurrent_updates))
     application: CoachApplication
     if rate_limited:
-        # About 30 messages/s overall and 20 per minute per group; RetryAfter is waited out, and
-        # requests that failed on the way are tried again.
+        # Sends paced evenly under 30 a second, replies ahead of queued broadcasts, 20 a minute
+        # per group; a RetryAfter pauses only its chat (or the broadcasts), and requests that
+        # failed on the way are tried again (bot/telegram/limits.py).
         application = builder.rate_limiter(PatientLimiter(max_retries=SEND_RETRIES)).build()
     else:
         application = cast(CoachApplication, builder.build())
