@@ -2,17 +2,68 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from core import texts
 from core.conversation.shared import day_label, isolate, streak_line, week_line
 from core.conversation.turn import Turn
-from core.domain.parsing import WalkEntry, parse_log
+from core.domain.parsing import WalkEntry, check_day, check_minutes
+from core.domain.understanding import Ask, Walk, understand
+from core.errors import BadInput, NothingToDo
 from core.replies import Button, Reply
-from core.services import walks
+from core.services import people, walks
 
 
 def log(turn: Turn, args: str) -> Reply:
     """/log <duration> [place] [when] [notes]."""
-    return record(turn, parse_log(args, turn.who.today))
+    meaning = understand(args, turn.who.today, command=True)
+    if isinstance(meaning, Walk):
+        return record(turn, meaning.entry)
+    if isinstance(meaning, Ask):
+        return ask(turn, meaning)
+    raise BadInput(texts.LOG_EMPTY)  # /log names a walk, so it is never mere chat
+
+
+def ask(turn: Turn, question: Ask) -> Reply:
+    """Say what is unclear and, with a guess, ask "Log 20 min today?" under Yes and No.
+    Nothing is recorded until Yes."""
+    lines = [texts.ASK_REASONS[question.reason].format(example=question.example)]
+    guess = question.guess
+    if guess is None:
+        return Reply("\n".join([*lines, texts.ASK_EXAMPLE]))
+    today = turn.who.today
+    day = day_label(guess.day, today)
+    if guess.day < today - timedelta(days=1):
+        day = texts.ASK_ON_DAY.format(day=day)
+    yes = f"log:{guess.minutes}:{guess.day:%Y%m%d}"
+    people.ask(turn.who, yes, turn.now)
+    lines.append(texts.ASK_LOG.format(minutes=guess.minutes, day=day))
+    return Reply("\n".join(lines), buttons=(Button(texts.BUTTON_YES, yes),
+                                            Button(texts.BUTTON_NO, "log:no")))
+
+
+def answer_ask(turn: Turn, yes: bool) -> Reply:
+    """Yes or No (typed or pressed) to the open "Log 20 min today?": Yes records the guess
+    once; anything after that finds the question closed."""
+    action = people.pending(turn.who, turn.now)
+    if action is None or not action.startswith("log:"):
+        raise NothingToDo(texts.ASK_GONE)
+    people.settle_question(turn.who)
+    if not yes:
+        return Reply(texts.ASK_DECLINED, personal=False)
+    _, minutes, digits = action.split(":")
+    try:
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        raise NothingToDo(texts.ASK_GONE) from None
+    return record(turn, WalkEntry(check_minutes(int(minutes)), check_day(day, turn.who.today)))
+
+
+def confirm(turn: Turn, action: str) -> Reply:
+    """The Yes button under a guessed walk: it counts only while that question is open."""
+    if people.pending(turn.who, turn.now) != action:
+        raise NothingToDo(texts.ASK_GONE)
+    return answer_ask(turn, True)
 
 
 def record(turn: Turn, entry: WalkEntry) -> Reply:

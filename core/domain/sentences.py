@@ -1,0 +1,148 @@
+"""Plain sentences: is this a report of a backward walk, a question, a greeting, or something
+else? (The rules are listed in `core.domain.understanding`.)"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from core.domain import mentions as found
+from core.domain.meaning import Ask, Chat, Meaning, Walk, build
+from core.domain.mentions import Mention, lower_same_length
+
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w'])(?:" + "|".join(patterns) + r")(?![\w'])")
+
+
+BACKWARD = _words(r"back[- ]?wards?", r"backwords?", r"bakwards?", r"backwads?", r"bckwards?",
+                  r"retro(?:[- ]?walk\w*)?", r"reverse(?:d)?", r"in\s+reverse")
+_WALK = _words(r"walk(?:s|ed|ing)?", r"wlk(?:ed)?", r"walkd", r"stroll(?:ed)?")
+_FORWARD = _words(r"forwards?", r"normal(?:ly)?", r"regular(?:ly)?", r"dogs?", r"puppy",
+                  r"to\s+(?:work|school|the\s+(?:shop|store|station|office|bus))", r"hike[ds]?",
+                  r"hiking", r"errands?", r"commute")
+_OTHER = _words(r"ran", r"run(?:ning)?", r"jog(?:ged|ging)?", r"slept", r"sleep", r"nap(?:ped)?",
+                r"movie", r"film", r"lunch", r"dinner", r"breakfast", r"swam", r"swim(?:ming)?",
+                r"bike[ds]?", r"biking", r"cycled?", r"cycling", r"gym", r"yoga", r"workout",
+                r"worked", r"meeting", r"drove", r"driving", r"read", r"cooked", r"played",
+                r"watched", r"studied", r"rowed", r"danced", r"stretch(?:ed|ing)?",
+                r"meditat(?:ed|ion)", r"sprint(?:ed)?", r"lifted", r"weights", r"elliptical")
+_NEGATION = _words(r"didn'?t", r"did\s+not", r"didnt", r"haven'?t", r"have\s+not", r"havent",
+                   r"hasn'?t", r"couldn'?t", r"could\s+not", r"couldnt", r"can'?t", r"cannot",
+                   r"wasn'?t\s+able", r"won'?t", r"not\s+(?:walk\w*|go|today)",
+                   r"no\s+(?:backward\w*|retro|walk\w*)", r"never", r"too\s+(?:tired|sore)",
+                   r"(?:skipped|missed|forgot)(?:\s+\S+){0,2}\s+(?:walk\w*|backward\w*|retro)",
+                   r"(?:skipped|missed|forgot)\s+(?:it|today)", r"(?:skip|miss)\s+today")
+_FUTURE = _words(r"will", r"i'll", r"ill\s+walk", r"gonna", r"going\s+to\s+(?:walk|try|do)",
+                 r"plan(?:ning)?\s+to", r"want\s+to", r"wanna", r"hope\s+to", r"intend\w*",
+                 r"tomorrow", r"tmrw", r"tmr", r"later\s+today", r"next\s+week", r"shall",
+                 r"about\s+to", r"later")
+_QUESTION_START = re.compile(
+    r"^(?:how|what|what's|whats|why|when|where|which|who|should|can|could|would|is|are|am|"
+    r"do|does|did\s+i|will|any|tell\s+me|explain)\b")
+_GREETING = re.compile(
+    r"^(?:hi+|hello+|hey+|hiya|howdy|yo|heya|good\s+(?:morning|afternoon|evening|day)|morning|"
+    r"evening|greetings|hallo|hola|bonjour|salut|sup|what's\s+up|👋)(?:\s+(?:there|coach|bot|"
+    r"everyone|all|friend|again))?[\s!.,:)😀😊🙂👋]*$")
+_THANKS = re.compile(
+    r"^(?:thanks?(?:\s+(?:you|a\s+lot|so\s+much|coach|again))*|thank\s+you(?:\s+(?:so\s+much|"
+    r"coach|very\s+much))?|thx|ty|tysm|cheers|much\s+appreciated|great,?\s+thanks|ok\s+thanks|"
+    r"🙏|👍)[\s!.,:)😀😊🙂🙏👍❤️]*$")
+_TOPICS = (
+    ("help", _words(r"help", r"how\s+(?:do|can|should)\s+i\s+(?:log|record|add|enter|use|"
+                    r"track|start)", r"how\s+does\s+(?:this|it)\s+work", r"commands?",
+                    r"what\s+can\s+you\s+do", r"instructions?", r"how\s+to\s+log")),
+    ("streak", _words(r"streaks?")),
+    ("progress", _words(r"progress", r"chart", r"graph")),
+    ("stats", _words(r"stats", r"statistics", r"how\s+(?:much|many|far|long)\s+(?:have|did)\s+i",
+                     r"my\s+total", r"in\s+total", r"so\s+far\s+this")),
+    ("plan", _words(r"plan", r"schedule", r"program(?:me)?", r"what\s+should\s+i\s+do",
+                    r"target")),
+    ("safety", _words(r"safe(?:ty)?", r"dangerous", r"danger", r"risk\w*", r"fall(?:ing)?",
+                      r"dizz\w*", r"injur\w*")),
+)
+_REPORT = _words(r"walked", r"did", r"done", r"went", r"finished", r"completed", r"managed",
+                 r"got\s+in", r"had", r"tried", r"today", r"yesterday", r"this\s+morning",
+                 r"just")
+_CONTRAST = _words(r"skipped", r"skip", r"not", r"no", r"instead", r"rather", r"than",
+                   r"without", r"avoided", r"instead\s+of", r"didn'?t", r"closed", r"except")
+_SHORT = 6  # words: a greeting or a thank-you longer than this is read as something more
+
+
+def read(text: str, today: date) -> Meaning:
+    """The meaning of a plain sentence (already cleaned)."""
+    scan = lower_same_length(text)
+    if not scan.strip():
+        return Chat("unknown")
+    every = found.find(text, today)
+    durations = [m for m in every if m.kind in ("duration", "clock_or_duration")]
+    backward = BACKWARD.search(scan) is not None
+    chat = _chat(scan, backward, bool(durations))
+    if chat is not None:
+        return chat
+    if not backward:
+        if _WALK.search(scan) and durations and not _FORWARD.search(scan):
+            meaning = _walk(text, scan, every, today)
+            return Ask(meaning.entry, "not_said_backward") if isinstance(meaning, Walk) else (
+                meaning if isinstance(meaning, Ask) else Chat("unknown"))
+        if _OTHER.search(scan) or _WALK.search(scan) or durations:
+            return Chat("other_activity")
+        return Chat("unknown")
+    return _walk(text, scan, every, today)
+
+
+def _chat(scan: str, backward: bool, has_duration: bool) -> Chat | None:
+    """Greetings, thanks, questions, topics, negation and plans for later."""
+    words = len(scan.split())
+    if not has_duration and not backward and words <= _SHORT:
+        if _GREETING.match(scan.strip()):
+            return Chat("greeting")
+        if _THANKS.match(scan.strip()):
+            return Chat("thanks")
+    question = scan.rstrip().endswith("?") or _QUESTION_START.match(scan.strip()) is not None
+    if question or not has_duration:
+        for intent, pattern in _TOPICS:
+            if pattern.search(scan) and (question or not backward):
+                return Chat(intent)
+    if question:
+        return Chat("question")
+    if _NEGATION.search(scan):
+        return Chat("negation")
+    if _FUTURE.search(scan):
+        return Chat("future")
+    if not has_duration and not backward and (_GREETING.match(scan.split(",")[0].strip())):
+        return Chat("greeting")
+    return None
+
+
+def _walk(text: str, scan: str, every: list[Mention], today: date) -> Meaning:
+    """A sentence about a backward walk: the walk, or what to ask about it."""
+    durations = [m for m in every if m.kind in ("duration", "clock_or_duration")]
+    if len(durations) > 1:
+        durations = [m for m in durations if m.kind == "duration"] or durations
+    if not durations:
+        bare = [m for m in every if m.kind == "bare" and m.minutes >= 1]
+        if len(bare) == 1 and not any(m.kind in ("distance", "count", "seconds") for m in every):
+            durations = bare
+    if not durations:
+        unclear = [m for m in every if m.kind in ("seconds", "distance", "count", "vague")]
+        if unclear:
+            kinds = [m.kind for m in unclear]
+            reason = {"vague": "vague_duration"}.get(kinds[0], kinds[0])
+            if kinds[0] == "seconds" and len(unclear) == 1:
+                return build(unclear, every, today, place=None, note=text, bare_ok=False)
+            return Ask(None, reason)
+        if _REPORT.search(scan):
+            return Ask(None, "no_duration")
+        return Chat("unknown")
+    parts = [m for m in every if (m.kind not in ("place", "bare") or m in durations)
+             and (m.kind != "day" or m.strong)]
+    return build(durations, parts, today, place=_place(scan, every), note=text, bare_ok=False)
+
+
+def _place(scan: str, every: list[Mention]) -> str | None:
+    """The place of this walk: one, after a preposition, and not contrasted."""
+    places = {m.word for m in every
+              if m.kind == "place" and m.strong and m.word != "other"
+              and not _CONTRAST.search(scan[max(0, m.start - 25):m.start])}
+    return places.pop() if len(places) == 1 else None
