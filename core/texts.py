@@ -105,6 +105,10 @@ CHAT = {
         "That's OK: rest days happen, and a freeze can cover a missed day. When you walk, log "
         "it with /log 20 min."
     ),
+    "someone_else": (
+        "Good for them! I log your own walks: when you walk backwards, tell me like /log 20 min."
+    ),
+    "habit": "A fine habit! I record walks one at a time: log today's like /log 20 min.",
     "question": (
         "I'm a coach for logging backward walks, so I can't answer everything: /safety has the "
         "checklist and /plan your next step. Log a walk with /log 20 min."

@@ -13,7 +13,7 @@ from core import texts
 from core.conversation import chats, data, groups, guide, progress, settings, walks
 from core.conversation.shared import screen_buttons
 from core.conversation.turn import Answer, Handler, Turn
-from core.domain.parsing import parse_log
+from core.domain.parsing import WalkEntry, parse_duration
 from core.domain.understanding import Ask, Walk, understand
 from core.errors import NothingToDo
 from core.replies import Reply
@@ -93,7 +93,7 @@ def press(turn: Turn, action: str) -> Reply:
     if match["no"]:
         return walks.answer_ask(turn, False)
     if match["minutes"]:
-        return walks.record(turn, parse_log(match["minutes"], turn.who.today))
+        return walks.record(turn, WalkEntry(parse_duration(match["minutes"]), turn.who.today))
     if match["walk"]:
         return walks.undo_walk(turn, int(match["walk"]))
     if match["join"]:

@@ -20,7 +20,7 @@ from core.domain.ranges import MAX_MINUTES
 from core.errors import BadInput
 
 INTENTS = ("greeting", "thanks", "help", "streak", "stats", "progress", "plan", "safety",
-           "future", "negation", "question", "other_activity", "unknown")
+           "future", "negation", "habit", "someone_else", "question", "other_activity", "unknown")
 REASONS = ("no_duration", "vague_duration", "distance", "count", "seconds", "fraction",
            "two_durations", "two_days", "two_pains", "numeric_date", "vague_day",
            "clock_or_duration", "no_unit", "not_said_backward")

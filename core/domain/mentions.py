@@ -204,7 +204,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Reader], ...] = (
     (_p(rf"{_LEFT}(?:{NUM}|a\s+few|a\s+couple\s+of|several)\s*(?:times|x|laps?|rounds?|loops?"
         rf"|circuits?|reps?|sets?)(?![a-z])|\b(?:once|twice|thrice)\b"), _fixed("count")),
     (_p(rf"{_LEFT}({NUM})\s*(?:seconds?|secs?)(?![a-z])"), _number_as("seconds", 1 / 60)),
-    (_p(rf"{_LEFT}{NUM}\s*(?:-|–|to|or)\s*{NUM}[\s-]*(?:{_MIN_UNIT}|{_HOUR_UNIT})(?![a-z])"),
+    (_p(rf"{_LEFT}(?:\d+\s*[-–]\s*\d+|{NUM}\s+(?:to|or)\s+{NUM})[\s-]*(?:{_MIN_UNIT}|{_HOUR_UNIT})"
+        r"(?![a-z])"),
      _fixed("vague")),
     (_p(r"\bthree[- ]quarters?\s+of\s+an?\s+hour\b"), _fixed("duration", 45)),
     (_p(r"\b(?:a\s+)?quarter\s+(?:of\s+)?an?\s+hour\b|\ba\s+quarter[- ]hour\b"),
@@ -219,8 +220,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Reader], ...] = (
     (_p(r"\b(?:a\s+few|a\s+couple\s+of|some|several|many|a)\s+(?:minutes?|mins?|hours?)\b"),
      _fixed("vague")),
     (_p(r"(?<![\w:.,/-])(\d{1,2}):(\d{2})(?![\d:])"), _clock_or_duration),
-    (_p(r"\b((?:at|on|in|around|round|along|through|down)\s+(?:(?:the|a|my|our|local|"
-        r"gym's|gym|hotel|office|school|city|running)\s+)*)?("
+    (_p(r"((?:\b(?:at|on|in|around|round|along|through|down)\s+|@\s*)(?:(?:the|a|my|our|"
+        r"local|gym's|gym|hotel|office|school|city|running)\s+)*)?\b("
         + "|".join(PLACE_WORDS) + r")\b"), _place),
     (_p(r"(?<![\w.,:/-])(-?\d+(?:[.,]\d+)?)(?![\w.:/]|,\d)"), _number_as("bare")),
 )

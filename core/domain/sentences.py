@@ -17,6 +17,7 @@ def _words(*patterns: str) -> re.Pattern[str]:
 
 BACKWARD = _words(r"back[- ]?wards?", r"backwords?", r"bakwards?", r"backwads?", r"bckwards?",
                   r"retro(?:[- ]?walk\w*)?", r"reverse(?:d)?", r"in\s+reverse")
+_RETRO_WALK = re.compile(r"retro[- ]?walk|back[- ]?walk")
 _WALK = _words(r"walk(?:s|ed|ing)?", r"wlk(?:ed)?", r"walkd", r"stroll(?:ed)?")
 _FORWARD = _words(r"forwards?", r"normal(?:ly)?", r"regular(?:ly)?", r"dogs?", r"puppy",
                   r"to\s+(?:work|school|the\s+(?:shop|store|station|office|bus))", r"hike[ds]?",
@@ -26,20 +27,35 @@ _OTHER = _words(r"ran", r"run(?:ning)?", r"jog(?:ged|ging)?", r"slept", r"sleep"
                 r"bike[ds]?", r"biking", r"cycled?", r"cycling", r"gym", r"yoga", r"workout",
                 r"worked", r"meeting", r"drove", r"driving", r"read", r"cooked", r"played",
                 r"watched", r"studied", r"rowed", r"danced", r"stretch(?:ed|ing)?",
-                r"meditat(?:ed|ion)", r"sprint(?:ed)?", r"lifted", r"weights", r"elliptical")
+                r"meditat(?:ed|ion)", r"sprint(?:ed)?", r"lifted", r"weights", r"elliptical",
+                r"parking", r"parked", r"games?", r"gaming", r"music", r"song", r"album")
 _NEGATION = _words(r"didn'?t", r"did\s+not", r"didnt", r"haven'?t", r"have\s+not", r"havent",
                    r"hasn'?t", r"couldn'?t", r"could\s+not", r"couldnt", r"can'?t", r"cannot",
                    r"wasn'?t\s+able", r"won'?t", r"not\s+(?:walk\w*|go|today)",
                    r"no\s+(?:backward\w*|retro|walk\w*)", r"never", r"too\s+(?:tired|sore)",
                    r"(?:skipped|missed|forgot)(?:\s+\S+){0,2}\s+(?:walk\w*|backward\w*|retro)",
-                   r"(?:skipped|missed|forgot)\s+(?:it|today)", r"(?:skip|miss)\s+today")
+                   r"(?:skipped|missed|forgot)\s+(?:it|today)", r"(?:skip|miss)\s+today",
+                   r"wanted\s+to", r"meant\s+to", r"was\s+going\s+to", r"supposed\s+to",
+                   r"(?:would|should|could)\s+have", r"(?:would|should|could)'ve")
 _FUTURE = _words(r"will", r"i'll", r"ill\s+walk", r"gonna", r"going\s+to\s+(?:walk|try|do)",
                  r"plan(?:ning)?\s+to", r"want\s+to", r"wanna", r"hope\s+to", r"intend\w*",
                  r"tomorrow", r"tmrw", r"tmr", r"later\s+today", r"next\s+week", r"shall",
-                 r"about\s+to", r"later")
+                 r"about\s+to", r"later", r"planned", r"scheduled", r"aim(?:ing)?\s+to",
+                 r"(?:next|this\s+coming)\s+\w+day", r"would(?:n't)?\s+(?:be|like|love|help)",
+                 r"i'd\s+(?:like|love)")
+_MEDIA = _words(r"videos?", r"youtube", r"article", r"podcast", r"documentary", r"tiktok",
+                r"reels?", r"watching", r"reading\s+about", r"read\s+about")
+_SOMEONE_ELSE = re.compile(
+    r"(?<!\w)(?:my\s+(?:husband|wife|partner|son|daughter|kids?|mum|mom|mother|dad|father|"
+    r"friend|dog|cat|neighbou?r|brother|sister|grandma|grandpa|boss|colleague|coworker)|he|she|"
+    r"they)\s+(?:\w+\s+)?(?:walked|did|went|tried|ran|has|had)\b")
+_HABIT = _words(r"usually", r"normally", r"always", r"often",
+                r"every\s+(?:day|morning|evening|week)", r"each\s+day", r"(?:a|per)\s+day",
+                r"daily")
 _QUESTION_START = re.compile(
     r"^(?:how|what|what's|whats|why|when|where|which|who|should|can|could|would|is|are|am|"
     r"do|does|did\s+i|will|any|tell\s+me|explain)\b")
+_IS_IT_OK = _words(r"is\s+(?:that|it|this)\s+(?:ok|okay|enough|good|too\s+much|normal|bad)")
 _GREETING = re.compile(
     r"^(?:hi+|hello+|hey+|hiya|howdy|yo|heya|good\s+(?:morning|afternoon|evening|day)|morning|"
     r"evening|greetings|hallo|hola|bonjour|salut|sup|what's\s+up|👋)(?:\s+(?:there|coach|bot|"
@@ -77,18 +93,21 @@ def read(text: str, today: date) -> Meaning:
     every = found.find(text, today)
     durations = [m for m in every if m.kind in ("duration", "clock_or_duration")]
     backward = BACKWARD.search(scan) is not None
+    walk = _WALK.search(scan) is not None
     chat = _chat(scan, backward, bool(durations))
     if chat is not None:
         return chat
-    if not backward:
-        if _WALK.search(scan) and durations and not _FORWARD.search(scan):
-            meaning = _walk(text, scan, every, today)
-            return Ask(meaning.entry, "not_said_backward") if isinstance(meaning, Walk) else (
-                meaning if isinstance(meaning, Ask) else Chat("unknown"))
-        if _OTHER.search(scan) or _WALK.search(scan) or durations:
-            return Chat("other_activity")
-        return Chat("unknown")
-    return _walk(text, scan, every, today)
+    if backward and (walk or _RETRO_WALK.search(scan)):
+        return _walk(text, scan, every, today)
+    if durations and not _OTHER.search(scan) and not _FORWARD.search(scan) and (walk or backward):
+        # A walk not said to be backward, or backward but not said to be a walk: ask.
+        meaning = _walk(text, scan, every, today)
+        if isinstance(meaning, Walk):
+            return Ask(meaning.entry, "not_said_backward")
+        return meaning if isinstance(meaning, Ask) else Chat("unknown")
+    if _OTHER.search(scan) or walk or durations:
+        return Chat("other_activity")
+    return Chat("unknown")
 
 
 def _chat(scan: str, backward: bool, has_duration: bool) -> Chat | None:
@@ -99,7 +118,8 @@ def _chat(scan: str, backward: bool, has_duration: bool) -> Chat | None:
             return Chat("greeting")
         if _THANKS.match(scan.strip()):
             return Chat("thanks")
-    question = scan.rstrip().endswith("?") or _QUESTION_START.match(scan.strip()) is not None
+    question = (scan.rstrip().endswith("?") or _QUESTION_START.match(scan.strip()) is not None
+                or _IS_IT_OK.search(scan) is not None)
     if question or not has_duration:
         for intent, pattern in _TOPICS:
             if pattern.search(scan) and (question or not backward):
@@ -110,6 +130,12 @@ def _chat(scan: str, backward: bool, has_duration: bool) -> Chat | None:
         return Chat("negation")
     if _FUTURE.search(scan):
         return Chat("future")
+    if _HABIT.search(scan):
+        return Chat("habit")
+    if _MEDIA.search(scan):
+        return Chat("other_activity")
+    if _SOMEONE_ELSE.search(scan):
+        return Chat("someone_else")
     if not has_duration and not backward and (_GREETING.match(scan.split(",")[0].strip())):
         return Chat("greeting")
     return None

@@ -88,6 +88,9 @@ def _leading(text: str, every: list[Mention]) -> tuple[list[Mention], int]:
         if position >= len(text):
             return taken, len(text)
         mention = by_start.get(position)
+        if mention is not None and mention.kind == "bare" and any(
+                m.kind in DURATIONS for m in taken):
+            mention = None  # a number after the duration belongs to the note ("0.5 incline")
         if mention is not None:
             taken.append(mention)
             position, joined = mention.end, -1
