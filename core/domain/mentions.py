@@ -131,15 +131,21 @@ def _iso(m: re.Match[str], today: date) -> Mention:
 
 
 def _month_day(m: re.Match[str], today: date) -> Mention:
-    month = MONTHS[m.group(1)]
-    year = int(m.group(3)) if m.group(3) else today.year
-    return _calendar(year, month, int(m.group(2)), m)
+    return _named_month(int(m.group(2)), MONTHS[m.group(1)], m.group(3), m, today)
 
 
 def _day_month(m: re.Match[str], today: date) -> Mention:
-    month = MONTHS[m.group(2)]
-    year = int(m.group(3)) if m.group(3) else today.year
-    return _calendar(year, month, int(m.group(1)), m)
+    return _named_month(int(m.group(1)), MONTHS[m.group(2)], m.group(3), m, today)
+
+
+def _named_month(day: int, month: int, year: str | None, m: re.Match[str],
+                 today: date) -> Mention:
+    """'Nov 30' without a year is the latest Nov 30 not after today ('Dec 30' in January is
+    last December's)."""
+    if year:
+        return _calendar(int(year), month, day, m)
+    this_year = (month, day) <= (today.month, today.day)
+    return _calendar(today.year if this_year else today.year - 1, month, day, m)
 
 
 def _numeric_date(m: re.Match[str], today: date) -> Mention:

@@ -115,13 +115,12 @@ def _well_formed(meaning: Walk | Ask | Chat) -> None:
             entries.append(meaning.guess)
     else:
         assert meaning.intent
-    for entry in entries:
+    for entry in entries:  # a walk, or the guess a Yes would record
         assert 1 <= entry.minutes <= 300
-        assert TODAY - timedelta(days=7) <= entry.day <= TODAY or isinstance(meaning, Ask)
+        assert TODAY - timedelta(days=7) <= entry.day <= TODAY
         assert len(entry.note) <= 500
         assert entry.pain is None or 0 <= entry.pain <= 10
-    if isinstance(meaning, Walk):
-        assert TODAY - timedelta(days=7) <= meaning.entry.day <= TODAY
+        assert entry.steps is None or 1 <= entry.steps <= 100_000
 
 
 @settings(max_examples=400, deadline=None)

@@ -109,3 +109,9 @@ def test_a_log_that_cannot_be_a_walk_is_refused_with_the_right_form(args: str,
     with pytest.raises(BadInput) as refusal:
         understand(args, TODAY, command=True)
     assert needle in str(refusal.value)
+
+
+def test_a_month_day_without_a_year_is_the_latest_one_not_after_today() -> None:
+    new_year = date(2027, 1, 2)
+    meaning = understand("20 min Dec 30", new_year, command=True)
+    assert isinstance(meaning, Walk) and meaning.entry.day == date(2026, 12, 30)
