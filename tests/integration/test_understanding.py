@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from core import texts
-from tests.support import Person, walk_minutes
+from tests.support import ManualClock, Person, walk_minutes
 
 # The clock starts on Tuesday 24 Nov 2026; yesterday was Monday 23 Nov.
 
@@ -53,7 +53,9 @@ def test_no_records_nothing_and_closes_the_question(ada: Person, engine: Engine)
 
 def test_a_typed_yes_answers_the_open_question(ada: Person, engine: Engine) -> None:
     ada.say("walked 20 min at the park on sunday")  # not said to be backward: asked
-    assert ada.say("yes").text.startswith("Recorded: 20 min of backward walking, Sun 22 Nov.")
+    assert ada.say("yes").text.startswith(
+        "Recorded: 20 min of backward walking at the park, Sun 22 Nov. "
+        "Note: \u2068walked 20 min at the park on sunday\u2069")
     assert walk_minutes(engine) == [20]
 
 
@@ -101,3 +103,19 @@ def test_notes_are_kept_verbatim_and_a_contrasted_place_is_not_taken(ada: Person
     reply = ada.say("/log 20 min skipped the treadmill, went to the beach")
     assert reply.text.startswith("Recorded: 20 min of backward walking, today. Note: "
                                  "\u2068skipped the treadmill, went to the beach\u2069")
+
+
+def test_yes_records_the_whole_guess_place_pain_and_note(ada: Person, engine: Engine) -> None:
+    ada.say("/log 10 min 23.11.2026 park pain 2 felt ok")
+    reply = ada.press("log:10:20261123")
+    assert reply.text.splitlines()[0] == ("Recorded: 10 min of backward walking at the park, "
+                                          "yesterday. Pain 2/10. Note: \u2068felt ok\u2069")
+
+
+def test_a_guess_whose_day_left_the_window_is_refused(ada: Person, clock: ManualClock,
+                                                      engine: Engine) -> None:
+    clock.advance(hours=11)  # 23:00 on Tuesday 24 Nov
+    ada.say("/log 10 min 17.11.2026")  # 7 days back: the last day that may be logged
+    clock.advance(hours=2)  # the question is still open, but the next day has begun
+    assert "more than 7 days ago" in ada.fail_press("log:10:20261117")
+    assert walk_minutes(engine) == []
