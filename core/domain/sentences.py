@@ -55,6 +55,8 @@ _HABIT = _words(r"usually", r"normally", r"always", r"often",
 _QUESTION_START = re.compile(
     r"^(?:how|what|what's|whats|why|when|where|which|who|should|can|could|would|is|are|am|"
     r"do|does|did\s+i|will|any|tell\s+me|explain)\b")
+_HEDGE = _words(r"maybe", r"perhaps", r"not\s+sure", r"or\s+so", r"probably", r"i\s+think",
+                r"give\s+or\s+take")
 _IS_IT_OK = _words(r"is\s+(?:that|it|this)\s+(?:ok|okay|enough|good|too\s+much|normal|bad)")
 _GREETING = re.compile(
     r"^(?:hi+|hello+|hey+|hiya|howdy|yo|heya|good\s+(?:morning|afternoon|evening|day)|morning|"
@@ -163,7 +165,10 @@ def _walk(text: str, scan: str, every: list[Mention], today: date) -> Meaning:
         return Chat("unknown")
     parts = [m for m in every if (m.kind not in ("place", "bare") or m in durations)
              and (m.kind != "day" or m.strong)]
-    return build(durations, parts, today, place=_place(scan, every), note=text, bare_ok=False)
+    meaning = build(durations, parts, today, place=_place(scan, every), note=text, bare_ok=False)
+    if isinstance(meaning, Walk) and _HEDGE.search(scan):
+        return Ask(meaning.entry, "vague_duration")  # "20 min, maybe 25"
+    return meaning
 
 
 def _place(scan: str, every: list[Mention]) -> str | None:

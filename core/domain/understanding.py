@@ -6,17 +6,19 @@ future or too long ago, pain 11).
 
 Rules, kept simple so people can predict them:
 - A plain sentence is a walk only when it says the walk was backward ("backwards", "backward",
-  "retro", "reverse"), reports it (no question, no "didn't", no "will"/"tomorrow"), and holds
-  exactly one duration, at most one day and at most one pain. Its note is the whole sentence,
-  verbatim. A place counts only after a preposition ("at the park") and never when contrasted
-  ("skipped the treadmill").
+  "retro", "reverse") and a walk ("walked", "walking", "retro walk"), reports it (no question,
+  no "didn't" or "wanted to", no "will"/"tomorrow"/"planned", no "usually", not someone else's,
+  not a video about it), and holds exactly one duration, at most one day and at most one pain.
+  Its note is the whole sentence, verbatim. A place counts only after a preposition ("at the
+  park") and never when contrasted ("instead of the treadmill", "skipped the treadmill").
 - `/log` arguments are read from the start: duration, day, place, steps and pain in any order,
   with joining words ("for", "at", "on", "and", commas) between them. The note is the rest of
   the text from the first word that is none of these, verbatim ("note:" before it is dropped).
 - Anything unclear is asked about, with the best guess when there is one: a distance, a count,
-  seconds, a fraction of a minute, two durations/days/pains, a numeric date like 11/30 (ISO
-  dates such as 2026-11-30 are read), a clock time that could be a duration, a walk not said to
-  be backward.
+  seconds, a fraction of a minute, a range or a hedge ("10-15 min", "20 min, maybe 25"), two
+  durations/days/pains, a numeric date like 11/30 (ISO dates such as 2026-11-30 are read), a
+  clock time that could be a duration, a walk not said to be backward (or backward but not
+  said to be a walk).
 - Days: today, yesterday, "N days ago", weekday names (the most recent such day, today
   included; "last <today's weekday>" is a week ago), "Nov 30" / "30 November", ISO dates.
   "2 hours ago" and "at 7:30" are times of day, not durations.
