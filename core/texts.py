@@ -84,6 +84,7 @@ ASK_REASONS = {
     "clock_or_duration": "Is that a time of day, or how long you walked?",
     "no_unit": "Is that number minutes?",
     "not_said_backward": "I only count backward walks.",
+    "short_weekday": "Did you mean a day of the week?",
 }
 ASK_LOG = "Log {minutes} min {day}?"
 ASK_ON_DAY = "on {day}"

@@ -23,7 +23,7 @@ INTENTS = ("greeting", "thanks", "help", "streak", "stats", "progress", "plan", 
            "future", "negation", "habit", "someone_else", "question", "other_activity", "unknown")
 REASONS = ("no_duration", "vague_duration", "distance", "count", "seconds", "fraction",
            "two_durations", "two_days", "two_pains", "numeric_date", "vague_day",
-           "clock_or_duration", "no_unit", "not_said_backward")
+           "clock_or_duration", "no_unit", "not_said_backward", "short_weekday")
 
 
 @dataclass(frozen=True)

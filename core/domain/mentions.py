@@ -244,9 +244,15 @@ def find(text: str, today: date) -> list[Mention]:
     scan = lower_same_length(text)
     found: list[Mention] = []
     for pattern, read in _PATTERNS:
-        for match in pattern.finditer(scan):
+        matches = list(pattern.finditer(scan))
+        if not matches:
+            continue
+        for match in matches:
             mention = read(match, today)
             if mention is not None:
                 found.append(mention)
-        scan = pattern.sub(lambda m: " " * len(m.group(0)), scan)
+        masked = list(scan)
+        for match in matches:
+            masked[match.start():match.end()] = " " * (match.end() - match.start())
+        scan = "".join(masked)
     return sorted(found, key=lambda m: m.start)

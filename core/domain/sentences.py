@@ -55,6 +55,8 @@ _HABIT = _words(r"usually", r"normally", r"always", r"often",
 _QUESTION_START = re.compile(
     r"^(?:how|what|what's|whats|why|when|where|which|who|should|can|could|would|is|are|am|"
     r"do|does|did\s+i|will|any|tell\s+me|explain)\b")
+_NOT_A_DAY = re.compile(r"(?:\b(?:the|a|i|we|he|she|they|and|then|just|had|have|has)\s+)$")
+_VERB_AFTER = re.compile(r"\s+(?:on|down|up|in|at|with|there|for|by|around)\b")
 _HEDGE = _words(r"maybe", r"perhaps", r"not\s+sure", r"or\s+so", r"probably", r"i\s+think",
                 r"give\s+or\s+take")
 _IS_IT_OK = _words(r"is\s+(?:that|it|this)\s+(?:ok|okay|enough|good|too\s+much|normal|bad)")
@@ -163,11 +165,16 @@ def _walk(text: str, scan: str, every: list[Mention], today: date) -> Meaning:
         if _REPORT.search(scan):
             return Ask(None, "no_duration")
         return Chat("unknown")
+    short_days = [m for m in every if m.kind == "day" and not m.strong
+                  and not _NOT_A_DAY.search(scan[max(0, m.start - 8):m.start])
+                  and not _VERB_AFTER.match(scan, m.end)]
     parts = [m for m in every if (m.kind not in ("place", "bare") or m in durations)
-             and (m.kind != "day" or m.strong)]
+             and (m.kind != "day" or m.strong or m in short_days)]
     meaning = build(durations, parts, today, place=_place(scan, every), note=text, bare_ok=False)
     if isinstance(meaning, Walk) and _HEDGE.search(scan):
         return Ask(meaning.entry, "vague_duration")  # "20 min, maybe 25"
+    if isinstance(meaning, Walk) and short_days:
+        return Ask(meaning.entry, "short_weekday")  # "sat", "sun": a day, or a word?
     return meaning
 
 
