@@ -96,7 +96,11 @@ def test_chat_gets_a_specific_answer(ada: Person, engine: Engine) -> None:
     assert ada.say("how do I log a walk?").text == texts.CHAT["help"]
     assert ada.say("what is my streak?").text == ada.say("/streak").text
     assert ada.say("what's the plan for this week?").text == ada.say("/plan").text
+    assert ada.say("show me my progress").text == texts.PROGRESS_EMPTY
+    assert ada.say("didn't walk backwards today").text == texts.CHAT["negation"]
     assert walk_minutes(engine) == []
+    ada.say("/log 10 min")
+    assert ada.say("how many minutes have I walked this week?").text == ada.say("/stats").text
 
 
 def test_notes_are_kept_verbatim_and_a_contrasted_place_is_not_taken(ada: Person) -> None:
