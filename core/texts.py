@@ -85,6 +85,7 @@ ASK_REASONS = {
     "no_unit": "Is that number minutes?",
     "not_said_backward": "I only count backward walks.",
     "short_weekday": "Did you mean a day of the week?",
+    "only_duration": "A backward walk?",
 }
 ASK_LOG = "Log {minutes} min {day}?"
 ASK_ON_DAY = "on {day}"

@@ -4,6 +4,7 @@ one of them."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +24,8 @@ INTENTS = ("greeting", "thanks", "help", "streak", "stats", "progress", "plan", 
            "future", "negation", "habit", "someone_else", "question", "other_activity", "unknown")
 REASONS = ("no_duration", "vague_duration", "distance", "count", "seconds", "fraction",
            "two_durations", "two_days", "two_pains", "numeric_date", "vague_day",
-           "clock_or_duration", "no_unit", "not_said_backward", "short_weekday")
+           "clock_or_duration", "no_unit", "not_said_backward", "short_weekday",
+           "only_duration")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Chat:
 Meaning = Walk | Ask | Chat
 
 DURATIONS = frozenset({"duration", "clock_or_duration", "bare"})
+_JOINERS = frozenset({"for", "at", "on", "in", "and", "&", "+", "-", ",", ";", "–", "—", "of",
+                      "the", "was", "with", "walked", "walk", "backwards", "backward", "retro",
+                      "about", "around", "approx", "~", "/", "|", "."})
+_WORD = re.compile(r"\S+")
 
 
 # --- shared by /log and sentences ---------------------------------------------------------------
@@ -138,3 +144,31 @@ def _in_window(day: date, today: date) -> bool:
 def half_up(minutes: float) -> int:
     """Whole minutes, halves rounded up (2.5 -> 3)."""
     return math.floor(minutes + 0.5)
+
+
+def leading(text: str, every: list[Mention]) -> tuple[list[Mention], int]:
+    """The mentions at the start of the text and where the note starts: at the first word that
+    is no mention, or at the joining words ("and", "the") just before it."""
+    by_start = {m.start: m for m in every if m.kind != "ago"}
+    taken: list[Mention] = []
+    position, joined = 0, -1
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            return taken, len(text)
+        mention = by_start.get(position)
+        if mention is not None and mention.kind == "bare" and any(
+                m.kind in DURATIONS for m in taken):
+            mention = None  # a number after the duration belongs to the note ("0.5 incline")
+        if mention is not None:
+            taken.append(mention)
+            position, joined = mention.end, -1
+            continue
+        word = _WORD.match(text, position)
+        assert word is not None
+        if word.group(0).lower().strip(",;") in _JOINERS or not word.group(0).strip(",;:-"):
+            joined = position if joined < 0 else joined
+            position = word.end()
+            continue
+        return taken, joined if joined >= 0 else position

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from core.domain import mentions as found
-from core.domain.meaning import Ask, Chat, Meaning, Walk, build
+from core.domain.meaning import Ask, Chat, Meaning, Walk, build, leading
 from core.domain.mentions import Mention, lower_same_length
 
 
@@ -105,6 +105,10 @@ def read(text: str, today: date) -> Meaning:
         return chat
     if backward and (walk or _RETRO_WALK.search(scan)):
         return _walk(text, scan, every, today)
+    if durations and not backward and not walk:
+        answer = _only_fields(text, every, today)  # "20 min", answering "How long?"
+        if answer is not None:
+            return answer
     if durations and not _OTHER.search(scan) and not _FORWARD.search(scan) and (walk or backward):
         # A walk not said to be backward, or backward but not said to be a walk: ask.
         meaning = _walk(text, scan, every, today)
@@ -178,6 +182,21 @@ def _walk(text: str, scan: str, every: list[Mention], today: date) -> Meaning:
     if isinstance(meaning, Walk) and short_days:
         return Ask(meaning.entry, "short_weekday")  # "sat", "sun": a day, or a word?
     return meaning
+
+
+def _only_fields(text: str, every: list[Mention], today: date) -> Ask | None:
+    """A message of nothing but walk fields ("20 min yesterday"), as people answer "How long
+    did you walk backwards?": asked about with that guess."""
+    fields, note_start = leading(text, every)
+    durations = [m for m in fields if m.kind in ("duration", "clock_or_duration")]
+    if note_start < len(text) or len(durations) != 1:
+        return None
+    places = [m.word for m in fields if m.kind == "place"]
+    meaning = build(durations, fields, today, place=places[0] if len(places) == 1 else None,
+                    note="", bare_ok=True)
+    if isinstance(meaning, Walk):
+        return Ask(meaning.entry, "only_duration")
+    return meaning if isinstance(meaning, Ask) else None
 
 
 def _place(scan: str, every: list[Mention]) -> str | None:

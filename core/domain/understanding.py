@@ -32,7 +32,7 @@ from datetime import date
 from core import texts
 from core.domain import mentions as found
 from core.domain import sentences
-from core.domain.meaning import DURATIONS, Ask, Chat, Meaning, Walk, build, half_up
+from core.domain.meaning import DURATIONS, Ask, Chat, Meaning, Walk, build, half_up, leading
 from core.domain.mentions import Mention
 from core.domain.parsing import WalkEntry, clean_message
 from core.domain.ranges import MAX_MINUTES
@@ -40,11 +40,7 @@ from core.errors import BadInput
 
 __all__ = ["Ask", "Chat", "Meaning", "Walk", "understand"]
 
-_JOINERS = frozenset({"for", "at", "on", "in", "and", "&", "+", "-", ",", ";", "–", "—", "of",
-                      "the", "was", "with", "walked", "walk", "backwards", "backward", "retro",
-                      "about", "around", "approx", "~", "/", "|", "."})
 _NOTE_PREFIX = re.compile(r"^(?:note|notes)\s*[:=-]\s*", re.IGNORECASE)
-_WORD = re.compile(r"\S+")
 
 
 def understand(text: str, today: date, *, command: bool = False) -> Meaning:
@@ -60,50 +56,22 @@ def _command(text: str, today: date) -> Meaning:
     if not text:
         raise BadInput(texts.LOG_EMPTY)
     every = found.find(text, today)
-    leading, note_start = _leading(text, every)
+    fields, note_start = leading(text, every)
     note = _NOTE_PREFIX.sub("", text[note_start:].strip())
-    if not any(m.kind in DURATIONS for m in leading):
-        unclear = _unclear_without_duration(leading, today)
+    if not any(m.kind in DURATIONS for m in fields):
+        unclear = _unclear_without_duration(fields, today)
         if unclear is not None:
             return unclear
         later = [m for m in every if m.kind in ("duration", "clock_or_duration")]
         if len(later) == 1:
             return _ask_or_raise(later[0].minutes, today, "no_duration")
         raise BadInput(texts.DURATION_MISSING.format(text=_quote(text)))
-    durations = [m for m in leading if m.kind in DURATIONS]
+    durations = [m for m in fields if m.kind in DURATIONS]
     if len(durations) > 1 and any(m.kind != "clock_or_duration" for m in durations):
         durations = [m for m in durations if m.kind != "clock_or_duration"]
-    places = [m for m in leading if m.kind == "place"]
-    return build(durations, leading, today, place=places[0].word if len(places) == 1 else None,
+    places = [m for m in fields if m.kind == "place"]
+    return build(durations, fields, today, place=places[0].word if len(places) == 1 else None,
                  note=note, bare_ok=True)
-
-
-def _leading(text: str, every: list[Mention]) -> tuple[list[Mention], int]:
-    """The mentions at the start of the text and where the note starts: at the first word that
-    is no mention, or at the joining words ("and", "the") just before it."""
-    by_start = {m.start: m for m in every if m.kind != "ago"}
-    taken: list[Mention] = []
-    position, joined = 0, -1
-    while True:
-        while position < len(text) and text[position].isspace():
-            position += 1
-        if position >= len(text):
-            return taken, len(text)
-        mention = by_start.get(position)
-        if mention is not None and mention.kind == "bare" and any(
-                m.kind in DURATIONS for m in taken):
-            mention = None  # a number after the duration belongs to the note ("0.5 incline")
-        if mention is not None:
-            taken.append(mention)
-            position, joined = mention.end, -1
-            continue
-        word = _WORD.match(text, position)
-        assert word is not None
-        if word.group(0).lower().strip(",;") in _JOINERS or not word.group(0).strip(",;:-"):
-            joined = position if joined < 0 else joined
-            position = word.end()
-            continue
-        return taken, joined if joined >= 0 else position
 
 
 def _unclear_without_duration(leading: list[Mention], today: date) -> Ask | None:

@@ -123,3 +123,13 @@ def test_a_guess_whose_day_left_the_window_is_refused(ada: Person, clock: Manual
     clock.advance(hours=2)  # the question is still open, but the next day has begun
     assert "more than 7 days ago" in ada.fail_press("log:10:20261117")
     assert walk_minutes(engine) == []
+
+
+def test_how_long_is_answered_with_a_bare_duration_then_yes(ada: Person, engine: Engine) -> None:
+    asked = ada.say("did my backwards walk today")
+    assert asked.text.startswith(texts.ASK_REASONS["no_duration"]) and not asked.buttons
+    guess = ada.say("25 min")
+    assert guess.text == texts.ASK_REASONS["only_duration"] + "\nLog 25 min today?"
+    assert walk_minutes(engine) == []
+    assert ada.say("yes").text.startswith("Recorded: 25 min of backward walking, today.")
+    assert walk_minutes(engine) == [25]
