@@ -9,8 +9,10 @@ ONE_SHOT = frozenset({"undo", "forget", "screen"})
 
 
 def spent_when_pressed(action: str) -> bool:
-    """True for a button that should disappear once pressed."""
-    return action.partition(":")[0] in ONE_SHOT
+    """True for a button that should disappear once pressed (a quick log stays; the Yes and
+    No under a guessed walk go)."""
+    kind = action.partition(":")[0]
+    return kind in ONE_SHOT or (kind == "log" and (action == "log:no" or action.count(":") == 2))
 
 
 def refusal(text: str) -> Reply:

@@ -81,6 +81,59 @@ NOT_A_WALK = (
     "or see /help."
 )
 
+# --- asking about an unclear walk, and chatting -------------------------------------------------
+ASK_REASONS = {
+    "no_duration": "How long did you walk backwards?",
+    "vague_duration": "I need one number for how long you walked.",
+    "distance": "I count minutes, not distance.",
+    "count": "I count minutes, not laps or rounds.",
+    "seconds": "I count whole minutes, not seconds.",
+    "fraction": "I count whole minutes.",
+    "two_durations": "I found two durations there, and one walk has one.",
+    "two_days": "I found two days there, and one walk has one.",
+    "two_pains": "I found two pain ratings there, and one walk has one.",
+    "numeric_date": "A date like that can be read two ways; write it like {example}.",
+    "vague_day": "Which day was it? Say today, yesterday, a weekday or a date like 2026-11-30.",
+    "clock_or_duration": "Is that a time of day, or how long you walked?",
+    "no_unit": "Is that number minutes?",
+    "not_said_backward": "I only count backward walks.",
+    "short_weekday": "Did you mean a day of the week?",
+    "only_duration": "A backward walk?",
+}
+ASK_LOG = "Log {minutes} min {day}?"
+ASK_ON_DAY = "on {day}"
+ASK_EXAMPLE = "Tell me like this: /log 20 min yesterday"
+ASK_DECLINED = "OK, nothing logged. Log a walk any time like /log 20 min yesterday."
+ASK_GONE = "That question is already answered or has expired. Your walks are in /stats."
+CHAT = {
+    "greeting": (
+        "Hello! Tell me about a backward walk, like \"walked backwards 20 minutes at the "
+        "park\", or log it with /log 20 min. /help lists everything."
+    ),
+    "thanks": "You're welcome! Walk safe, and look over your shoulder.",
+    "help": (
+        "Log a walk with /log 20 min park yesterday, or just write \"walked backwards 20 "
+        "minutes at the park\". /help lists every command with an example."
+    ),
+    "future": "Sounds like a plan! Once you've walked, tell me, e.g. /log 20 min.",
+    "negation": (
+        "That's OK: rest days happen, and a freeze can cover a missed day. When you walk, log "
+        "it with /log 20 min."
+    ),
+    "someone_else": (
+        "Good for them! I log your own walks: when you walk backwards, tell me like /log 20 min."
+    ),
+    "habit": "A fine habit! I record walks one at a time: log today's like /log 20 min.",
+    "question": (
+        "I'm a coach for logging backward walks, so I can't answer everything: /safety has the "
+        "checklist and /plan your next step. Log a walk with /log 20 min."
+    ),
+    "other_activity": (
+        "I only count backward walks. When you walk backwards, log it with /log 20 min."
+    ),
+    "unknown": NOT_A_WALK,
+}
+
 # --- bad input --------------------------------------------------------------------------------
 LOG_EMPTY = "How long did you walk? Example: /log 20 min park"
 DURATION_MISSING = "I couldn't find a duration in \"{text}\". Example: /log 20 min park"

@@ -84,6 +84,15 @@ class QuickLog(CoachButton, template=r"rw:log:(?P<minutes>\d+)"):
     button_style = discord.ButtonStyle.success
 
 
+class LogAnswer(CoachButton, template=r"rw:log:(?:(?P<minutes>\d+):(?P<day>\d{8})|no)"):
+    """Yes or No under a guessed walk."""
+
+    @classmethod
+    def style_for(cls, action: str) -> discord.ButtonStyle:
+        """Yes logs the walk."""
+        return cls.button_style if action.endswith(":no") else discord.ButtonStyle.success
+
+
 class Undo(CoachButton, template=r"rw:undo:(?P<walk>\d+)"):
     """Remove the walk just logged."""
 
@@ -114,7 +123,7 @@ class Later(CoachButton, template=r"rw:later"):
     """Remind me once more, two hours on (under a reminder)."""
 
 
-ITEMS: tuple[type[CoachButton], ...] = (QuickLog, Undo, Forget, Screen, Join, Later)
+ITEMS: tuple[type[CoachButton], ...] = (QuickLog, LogAnswer, Undo, Forget, Screen, Join, Later)
 
 
 def item_for(button: Button, row: int | None = None) -> CoachButton:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from core import texts
-from core.conversation import data, groups, guide, progress, scheduled, settings, walks
+from core.conversation import chats, data, groups, guide, progress, scheduled, settings, walks
 from core.conversation.shared import screen_buttons
 from core.conversation.turn import Answer, Handler, Turn
-from core.domain.parsing import looks_like_walk, parse_log
+from core.domain.parsing import WalkEntry, parse_duration
+from core.domain.understanding import Ask, Walk, understand
 from core.errors import NothingToDo
 from core.replies import Reply
 from core.services import challenges, people
@@ -53,24 +54,31 @@ NO_ARGUMENTS = frozenset(
 READ_ONLY = frozenset({"help", "streak", "stats", "progress", "plan", "safety", "myth", "export"})
 
 
-def plain(turn: Turn, text: str) -> Reply:
-    """A message that is not a command: an answer to an open question, or a walk."""
+def plain(turn: Turn, text: str) -> Answer:
+    """A message that is not a command: an answer to an open question, a walk, a walk to ask
+    about, or chat (which records nothing)."""
     word = text.strip().lower().strip(".!")
     question = people.pending(turn.who, turn.now)
     if question == PENDING_FORGET:
         return data.answer_forget(turn, word in YES)
     if question == PENDING_SCREEN and (word in YES or word in NO):
         return guide.answer_screen(turn, word in YES)
-    if looks_like_walk(text):
-        return walks.record(turn, parse_log(text, turn.who.today))
+    if question is not None and question.startswith("log:") and (word in YES or word in NO):
+        return walks.answer_ask(turn, word in YES)
+    meaning = understand(text, turn.who.today)
+    if isinstance(meaning, Walk):
+        return walks.record(turn, meaning.entry)
+    if isinstance(meaning, Ask):
+        return walks.ask(turn, meaning)
     if question == PENDING_SCREEN:
         return Reply(texts.SCREEN_ANSWER, buttons=screen_buttons(), personal=False)
-    return Reply(texts.NOT_A_WALK, personal=False)
+    return chats.answer(turn, meaning.intent)
 
 
 # Every button's action, exactly: anything else (an old button, a forged press) is refused.
 _ACTION = re.compile(
-    r"log:(?P<minutes>[1-9][0-9]{0,2})|undo:(?P<walk>[1-9][0-9]{0,17})"
+    r"log:(?P<minutes>[1-9][0-9]{0,2})(?::(?P<day>20[0-9]{2}[01][0-9][0-3][0-9]))?|log:(?P<no>no)"
+    r"|undo:(?P<walk>[1-9][0-9]{0,17})"
     r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)"
 )
 
@@ -80,8 +88,12 @@ def press(turn: Turn, action: str) -> Reply:
     match = _ACTION.fullmatch(action) if len(action) <= 64 else None
     if match is None:
         raise NothingToDo(texts.BUTTON_UNKNOWN)
+    if match["day"]:
+        return walks.confirm(turn, action)
+    if match["no"]:
+        return walks.answer_ask(turn, False)
     if match["minutes"]:
-        return walks.record(turn, parse_log(match["minutes"], turn.who.today))
+        return walks.record(turn, WalkEntry(parse_duration(match["minutes"]), turn.who.today))
     if match["walk"]:
         return walks.undo_walk(turn, int(match["walk"]))
     if match["join"]:

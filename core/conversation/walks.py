@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date, timedelta
+
 from core import texts
 from core.conversation.shared import day_label, isolate, streak_line, target_line
 from core.conversation.turn import Turn
-from core.domain.parsing import WalkEntry, parse_log
+from core.domain.parsing import (
+    WalkEntry,
+    check_day,
+    check_minutes,
+    check_note,
+    check_pain,
+    check_steps,
+    parse_place,
+)
+from core.domain.understanding import Ask, Walk, understand
+from core.errors import BadInput, NothingToDo
 from core.replies import Button, Reply
-from core.services import walks
+from core.services import people, walks
 
 
 def log(turn: Turn, args: str) -> Reply:
     """/log <duration> [place] [when] [notes]."""
-    return record(turn, parse_log(args, turn.who.today))
+    meaning = understand(args, turn.who.today, command=True)
+    if isinstance(meaning, Walk):
+        return record(turn, meaning.entry)
+    if isinstance(meaning, Ask):
+        return ask(turn, meaning)
+    raise BadInput(texts.LOG_EMPTY)  # /log names a walk, so it is never mere chat
 
 
 def record(turn: Turn, entry: WalkEntry) -> Reply:
@@ -57,3 +75,61 @@ def undo_walk(turn: Turn, walk_id: int | None) -> Reply:
     return Reply(texts.UNDONE.format(minutes=walk.minutes,
                                      day=day_label(walk.day, result.snapshot.today),
                                      streak=streak_line(result.snapshot.view)))
+
+
+# --- asking about an unclear walk: nothing is recorded until Yes -----------------------------
+def ask(turn: Turn, question: Ask) -> Reply:
+    """Say what is unclear and, with a guess, ask "Log 20 min today?" under Yes and No. The
+    guess waits as the person's open question (place, steps, pain and note with it)."""
+    lines = [texts.ASK_REASONS[question.reason].format(example=question.example)]
+    guess = question.guess
+    if guess is None:
+        return Reply("\n".join([*lines, texts.ASK_EXAMPLE]))
+    today = turn.who.today
+    day = day_label(guess.day, today)
+    if guess.day < today - timedelta(days=1):
+        day = texts.ASK_ON_DAY.format(day=day)
+    yes = f"log:{guess.minutes}:{guess.day:%Y%m%d}"
+    rest = {"place": guess.place, "steps": guess.steps, "pain": guess.pain, "note": guess.note}
+    people.ask(turn.who, f"{yes}\n{json.dumps(rest)}", turn.now)
+    lines.append(texts.ASK_LOG.format(minutes=guess.minutes, day=day))
+    return Reply("\n".join(lines), buttons=(Button(texts.BUTTON_YES, yes),
+                                            Button(texts.BUTTON_NO, "log:no")))
+
+
+def answer_ask(turn: Turn, yes: bool) -> Reply:
+    """Yes or No (typed or pressed) to the open "Log 20 min today?": Yes records the guess
+    once; anything after that finds the question closed."""
+    question = people.pending(turn.who, turn.now)
+    if question is None or not question.startswith("log:"):
+        raise NothingToDo(texts.ASK_GONE)
+    people.settle_question(turn.who)
+    if not yes:
+        return Reply(texts.ASK_DECLINED, personal=False)
+    return record(turn, _guess(question, turn.who.today))
+
+
+def confirm(turn: Turn, action: str) -> Reply:
+    """The Yes button under a guessed walk: it counts only while that very question is open."""
+    question = people.pending(turn.who, turn.now)
+    if question is None or question.partition("\n")[0] != action:
+        raise NothingToDo(texts.ASK_GONE)
+    return answer_ask(turn, True)
+
+
+def _guess(question: str, today: date) -> WalkEntry:
+    """The walk a pending question holds, checked again (the day may have left the window)."""
+    action, _, stored = question.partition("\n")
+    _, minutes, digits = action.split(":")
+    try:
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        rest = json.loads(stored) if stored else {}
+    except ValueError:
+        raise NothingToDo(texts.ASK_GONE) from None
+    place, steps, pain = rest.get("place"), rest.get("steps"), rest.get("pain")
+    return WalkEntry(
+        check_minutes(int(minutes)), check_day(day, today),
+        place=parse_place(place) if isinstance(place, str) else None,
+        steps=check_steps(steps) if isinstance(steps, int) else None,
+        pain=check_pain(pain) if isinstance(pain, int) else None,
+        note=check_note(str(rest.get("note") or "")))

@@ -1,4 +1,6 @@
-"""Reading what people type: durations, days, places, steps, pain and notes.
+"""Checking what people type, one field at a time: durations, days, places, steps, pain and
+notes (the typed options of Discord's /log; `core.domain.understanding` reads whole messages
+with these checks).
 
 Pure functions. Everything rejected raises `BadInput` whose text names what was wrong and shows
 the right form, so adapters can answer with `str(error)`.
@@ -31,16 +33,8 @@ _WEEKDAYS = {
     "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
     "saturday": 5, "sunday": 6,
 }
-_WALK_WORDS = re.compile(r"\b(walk|walked|walking|retro|backwards?)\b", re.IGNORECASE)
-_FILLER = frozenset({
-    "i", "went", "did", "walked", "walk", "walking", "backwards", "backward", "retro", "for",
-    "at", "on", "in", "the", "a", "my", "of", "and", "minutes", "minute", "mins", "min", "today",
-})
 
 _NUM = r"(-?\d+(?:[.,]\d+)?)"
-_STEPS = re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)\s*steps?\b", re.IGNORECASE)
-_PAIN = re.compile(r"\bpain\s*(?:[:=]|of|level|was|is)?\s*(-?\d+(?:\.\d+)?)(?:\s*/\s*10)?",
-                   re.IGNORECASE)
 _ISO_DATE = re.compile(r"(?:\bon\s+)?\b(\d{4}-\d{1,2}-\d{1,2})\b", re.IGNORECASE)
 _DAYS_AGO = re.compile(r"\b(\d+)\s+days?\s+ago\b", re.IGNORECASE)
 _WHEN_WORD = re.compile(
@@ -55,11 +49,6 @@ _HOURS = re.compile(
 )
 _MINUTES = re.compile(r"(?<![\w.,])" + _NUM + r"\s*(?:m|min|mins|minutes?)\b", re.IGNORECASE)
 _BARE = re.compile(r"(?<![\w.,:/])" + _NUM + r"(?![\w.:/])")
-_PLACE = re.compile(
-    r"\b(?:(?:at|on|in|around)\s+)?(?:(?:the|a|my)\s+)?(" + "|".join(_PLACE_WORDS) + r")\b",
-    re.IGNORECASE,
-)
-_NOTE_PREFIX = re.compile(r"^\s*(?:note|notes)\s*[:=-]\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -72,17 +61,6 @@ class WalkEntry:
     steps: int | None = None
     pain: int | None = None
     note: str = ""
-
-
-@dataclass
-class _Text:
-    """The message with recognised parts cut out as they are found."""
-
-    value: str
-
-    def take(self, match: re.Match[str]) -> None:
-        start, end = match.span()
-        self.value = self.value[:start] + " " + self.value[end:]
 
 
 def clean_message(text: str) -> str:
@@ -203,89 +181,6 @@ def check_note(note: str) -> str:
     if len(note) > MAX_NOTE:
         raise BadInput(texts.NOTE_TOO_LONG.format(length=len(note), limit=MAX_NOTE))
     return note
-
-
-def looks_like_walk(text: str) -> bool:
-    """True when a plain sentence talks about a walk and carries a duration."""
-    if len(text) > MAX_MESSAGE:
-        return bool(_WALK_WORDS.search(text[:MAX_MESSAGE]))
-    has_unit = bool(_CLOCK.search(text) or _HOURS.search(text) or _MINUTES.search(text))
-    return has_unit or bool(_WALK_WORDS.search(text) and _BARE.search(text))
-
-
-def parse_log(raw: str, today: date) -> WalkEntry:
-    """Read '/log' arguments or a plain sentence such as 'walked 20 minutes at the park'."""
-    text = _Text(clean_message(raw))
-    if not text.value:
-        raise BadInput(texts.LOG_EMPTY)
-    steps = _take_steps(text)
-    pain = _take_pain(text)
-    day = _take_day(text, today)
-    minutes = _take_minutes(text, raw)
-    place = _take_place(text)
-    return WalkEntry(minutes, day, place, steps, pain, check_note(_leftover_note(text.value)))
-
-
-def _take_steps(text: _Text) -> int | None:
-    match = _STEPS.search(text.value)
-    if not match:
-        return None
-    text.take(match)
-    return check_steps(int(match.group(1).replace(",", "")))
-
-
-def _take_pain(text: _Text) -> int | None:
-    match = _PAIN.search(text.value)
-    if not match:
-        return None
-    text.take(match)
-    return check_pain(float(match.group(1)))
-
-
-def _take_day(text: _Text, today: date) -> date:
-    for pattern in (_ISO_DATE, _DAYS_AGO, _WHEN_WORD):
-        match = pattern.search(text.value)
-        if match:
-            text.take(match)
-            return check_day(_day_from(match, today), today)
-    return today
-
-
-def _take_minutes(text: _Text, raw: str) -> int:
-    for pattern in (_CLOCK, _HOURS, _MINUTES, _BARE):
-        match = pattern.search(text.value)
-        if match:
-            text.take(match)
-            return _minutes_from(match, pattern)
-    shown = _quote(raw.strip())
-    raise BadInput(texts.DURATION_MISSING.format(text=shown) if shown else texts.LOG_EMPTY)
-
-
-def _take_place(text: _Text) -> str | None:
-    match = _PLACE.search(text.value)
-    if match:
-        text.take(match)
-        return _PLACE_WORDS[match.group(1).lower()]
-    words = text.value.split()
-    if words and words[0].lower() == "other":
-        text.value = " ".join(words[1:])
-        return "other"
-    return None
-
-
-def _leftover_note(rest: str) -> str:
-    words = _NOTE_PREFIX.sub("", rest.strip()).split()
-    # Trim filler ("walked backwards at the") and bare separators left where parts were cut out;
-    # everything else, punctuation included, is kept verbatim.
-    while words and _trimmable(words[0]):
-        words.pop(0)
-    while words and _trimmable(words[-1]):
-        words.pop()
-    return _NOTE_PREFIX.sub("", " ".join(words))
-
-
-def _trimmable(word: str) -> bool:
-    return word.lower() in _FILLER or not word.strip(",;:-–—")
 
 
 def _quote(text: str, limit: int = 40) -> str:

@@ -16,7 +16,9 @@ from core.persistence.uow import UnitOfWork
 
 PENDING_SCREEN = "screen"
 PENDING_FORGET = "forget"
-PENDING_WINDOWS = {PENDING_SCREEN: timedelta(days=1), PENDING_FORGET: timedelta(minutes=10)}
+PENDING_LOG = "log"  # "log:<minutes>:<YYYYMMDD>": a guessed walk waiting for Yes
+PENDING_WINDOWS = {PENDING_SCREEN: timedelta(days=1), PENDING_FORGET: timedelta(minutes=10),
+                   PENDING_LOG: timedelta(hours=12)}
 
 
 @dataclass
@@ -100,7 +102,7 @@ def mark_account_unreachable(account: Account, now: datetime) -> None:
 def ask(who: Who, pending: str, now: datetime) -> None:
     """Remember that the next plain answer (yes/no) belongs to a question."""
     who.person.pending = pending
-    who.person.pending_until = now + PENDING_WINDOWS[pending]
+    who.person.pending_until = now + PENDING_WINDOWS[pending.partition(":")[0]]
 
 
 def pending(who: Who, now: datetime) -> str | None:

@@ -438,6 +438,14 @@ async def test_buttons_never_expire_even_on_ephemeral_messages() -> None:
         views.item_for(Button("?", "dance"))
 
 
+async def test_the_yes_and_no_under_a_guessed_walk_have_discord_buttons() -> None:
+    view = views.view_for(Reply("Log 2 min today?", buttons=(
+        Button("Yes", "log:2:20261124"), Button("No", "log:no"))))
+    assert view is not None
+    assert [getattr(item, "custom_id", None) for item in view.children] == [
+        "rw:log:2:20261124", "rw:log:no"]
+
+
 async def test_a_slow_refusal_of_a_public_command_stays_private(world: World) -> None:
     fake = world.fake
     fake.settings.interaction_timeout = 10.0

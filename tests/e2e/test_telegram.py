@@ -263,6 +263,19 @@ async def test_a_quick_log_button_records_a_walk_and_undo_removes_it(world: Worl
     assert [a.data for a in fake.answered_callbacks] == ["log:10", f"undo:{walk['id']}"]
 
 
+async def test_a_guessed_walk_is_recorded_once_on_yes_and_its_buttons_go(world: World) -> None:
+    fake, chat = world.fake, world.ada_chat
+    asked = await world.say(world.ada, chat, "walked backwards 90 seconds")
+    assert asked.text is not None and asked.text.endswith("Log 2 min today?")
+    yes, no = data_of(asked)
+    assert yes.startswith("log:2:") and no == "log:no"
+    assert walk_minutes(world.db) == []
+    logged = await world.press(world.ada, chat, asked, yes)
+    assert logged.text is not None and logged.text.startswith("Recorded: 2 min")
+    assert "reply_markup" not in (fake.message(chat, asked.result["message_id"]) or {})
+    assert walk_minutes(world.db) == [2]
+
+
 async def test_forget_cancelled_keeps_everything_and_confirmed_deletes_every_row(
         world: World) -> None:
     fake, chat = world.fake, world.ada_chat

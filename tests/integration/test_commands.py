@@ -208,7 +208,8 @@ def test_bad_input_gets_a_specific_answer_and_changes_nothing(
 
 
 def test_a_plain_sentence_without_a_walk_gets_a_gentle_pointer(ada: Person) -> None:
-    assert "I didn't catch a walk there" in ada.say("hello coach").text
+    assert "I didn't catch a walk there" in ada.say("the weather is lovely").text
+    assert ada.say("hello coach").text.startswith("Hello! Tell me about a backward walk")
 
 
 def test_the_same_platform_message_twice_records_one_walk(ada: Person, engine: Engine) -> None:

@@ -1,4 +1,4 @@
-"""Reading walks from what people type."""
+"""Reading walks from what people type: the field checks, and /log lines read whole."""
 
 from __future__ import annotations
 
@@ -12,14 +12,20 @@ from core.domain.parsing import (
     MAX_MESSAGE,
     WalkEntry,
     entry_from_fields,
-    looks_like_walk,
     parse_duration,
-    parse_log,
     parse_when,
 )
+from core.domain.understanding import Ask, Walk, understand
 from core.errors import BadInput
 
 TODAY = date(2026, 11, 24)  # a Tuesday
+
+
+def parse_log(args: str, today: date) -> WalkEntry:
+    """/log arguments that must be a clear walk."""
+    meaning = understand(args, today, command=True)
+    assert isinstance(meaning, Walk), meaning
+    return meaning.entry
 
 
 @pytest.mark.parametrize(
@@ -72,10 +78,9 @@ def test_a_full_log_line_is_split_into_its_parts() -> None:
     assert entry == WalkEntry(25, date(2026, 11, 23), "park", 1500, 2, "felt steady")
 
 
-def test_a_plain_sentence_is_read_as_a_walk() -> None:
+def test_a_plain_sentence_is_read_as_a_walk_and_kept_as_its_note() -> None:
     text = "walked backwards 20 minutes at the park yesterday"
-    assert looks_like_walk(text)
-    assert parse_log(text, TODAY) == WalkEntry(20, date(2026, 11, 23), "park")
+    assert understand(text, TODAY) == Walk(WalkEntry(20, date(2026, 11, 23), "park", note=text))
 
 
 @pytest.mark.parametrize(
@@ -111,7 +116,7 @@ def test_a_sunny_note_does_not_move_the_walk_to_sunday() -> None:
 )
 def test_bad_log_lines_name_the_problem_and_show_an_example(text: str, needle: str) -> None:
     with pytest.raises(BadInput) as error:
-        parse_log(text, TODAY)
+        understand(text, TODAY, command=True)
     assert needle in str(error.value)
     assert "e.g." in str(error.value) or "Example" in str(error.value)
 
@@ -128,16 +133,21 @@ def test_typed_fields_are_checked_like_text() -> None:
 
 @pytest.mark.parametrize("text", ["hello there", "I have 3 kids", "pain 5", ""])
 def test_chatter_without_a_walk_is_not_taken_for_one(text: str) -> None:
-    assert not looks_like_walk(text)
+    assert not isinstance(understand(text, TODAY), Walk)
 
 
 @given(st.text(max_size=MAX_MESSAGE + 50))
-def test_any_text_is_either_a_walk_or_a_specific_refusal(text: str) -> None:
+def test_any_log_line_is_a_walk_a_question_or_a_specific_refusal(text: str) -> None:
     try:
-        entry = parse_log(text, TODAY)
+        meaning = understand(text, TODAY, command=True)
     except BadInput as error:
         assert str(error)
         return
+    if isinstance(meaning, Ask):
+        assert meaning.reason
+        return
+    assert isinstance(meaning, Walk)
+    entry = meaning.entry
     assert 1 <= entry.minutes <= 300
     assert TODAY.toordinal() - 7 <= entry.day.toordinal() <= TODAY.toordinal()
     assert len(entry.note) <= 500
