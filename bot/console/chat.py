@@ -54,6 +54,10 @@ class ConsoleChat:
         self.count += 1
         message = Message(self.user, private_chat(self.user), line, key=None)
         pressed = self._button(line)
+        if pressed is None and line.startswith("#") and line[1:].isascii() \
+                and line[1:].isdigit():
+            self._print(texts.CONSOLE_NO_BUTTON.format(number=line[1:]))
+            return
         if pressed is not None:
             await self._answer(lambda: self.coach.press(message, pressed.action))
         else:

@@ -46,6 +46,9 @@ _NOTE_PREFIX = re.compile(r"^(?:note|notes)\s*[:=-]\s*", re.IGNORECASE)
 def understand(text: str, today: date, *, command: bool = False) -> Meaning:
     """What the text means; `command` for the arguments of `/log`, which is a walk by name."""
     cleaned = clean_message(text)
+    if any(c.isdecimal() and not c.isascii() for c in cleaned):
+        # Digits of other scripts would pass as numbers; only 0-9 are read, as everywhere.
+        raise BadInput(texts.DIGITS_ONLY_ASCII)
     if command:
         return _command(cleaned, today)
     return sentences.read(cleaned, today)

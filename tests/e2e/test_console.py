@@ -127,3 +127,9 @@ def test_jobs_lists_upcoming_reminders_in_local_time_and_utc_and_the_queue(
     [line] = [line for line in listed.stdout.splitlines() if "reminder" in line]
     assert re.search(r"reminder\s+ada\s+\d{4}-\d\d-\d\d 07:30 Asia/Kolkata\s+"
                      r"\d{4}-\d\d-\d\d 02:00 UTC", line), line
+
+
+def test_a_button_number_with_no_button_gets_a_plain_answer(tmp_path: Path) -> None:
+    """Once, "#1" after a reply with no buttons got "I didn't catch a walk there"."""
+    result = run(["chat"], tmp_path, "/tip\n#1\n")
+    assert "There's no button #1 under my last message." in result.stdout

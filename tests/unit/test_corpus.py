@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -132,3 +133,11 @@ def test_any_text_is_understood_or_refused_with_bad_input(text: str, command: bo
         assert str(refusal)
         return
     _well_formed(meaning)
+
+
+@pytest.mark.parametrize("text", ["/log ٢٠ min", "/log 20 min pain ٣", "/log 1٥00 steps 10 min",
+                                  "walked backwards ٢٠ minutes"])
+def test_digits_of_other_scripts_are_refused_with_an_example(text: str) -> None:
+    command = text.startswith("/log ")
+    with pytest.raises(BadInput, match="digits 0-9"):
+        understand(text.removeprefix("/log "), TODAY, command=command)
