@@ -8,11 +8,12 @@ shapes the reply. Every sentence comes from `core.texts`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from core import texts
 from core.conversation import chats, data, groups, guide, progress, scheduled, settings, walks
 from core.conversation.shared import screen_buttons
-from core.conversation.turn import Answer, Handler, Turn
+from core.conversation.turn import Answer, Handler, Later, Turn
 from core.domain.parsing import WalkEntry, parse_duration
 from core.domain.understanding import Ask, Walk, understand
 from core.errors import NothingToDo
@@ -60,7 +61,12 @@ def plain(turn: Turn, text: str) -> Answer:
     word = text.strip().lower().strip(".!")
     question = people.pending(turn.who, turn.now)
     if question == PENDING_FORGET:
-        return data.answer_forget(turn, word in YES)
+        kept = data.answer_forget(turn, word in YES)
+        if word in YES or word in NO:
+            return kept
+        # Anything else keeps everything, and is then read as it would have been: a walk told
+        # right after /forget must not be swallowed.
+        return _after(kept, plain(turn, text))
     if question == PENDING_SCREEN and (word in YES or word in NO):
         return guide.answer_screen(turn, word in YES)
     if question is not None and question.startswith("log:") and (word in YES or word in NO):
@@ -73,6 +79,17 @@ def plain(turn: Turn, text: str) -> Answer:
     if question == PENDING_SCREEN:
         return Reply(texts.SCREEN_ANSWER, buttons=screen_buttons(), personal=False)
     return chats.answer(turn, meaning.intent)
+
+
+def _after(first: Reply, then: Answer) -> Answer:
+    """Two replies as one: `first`'s line above `then`."""
+    if isinstance(then, Later):
+        return Later(lambda: _after_reply(first, then.finish()))
+    return _after_reply(first, then)
+
+
+def _after_reply(first: Reply, then: Reply) -> Reply:
+    return replace(then, text=f"{first.text}\n{then.text}")
 
 
 # Every button's action, exactly: anything else (an old button, a forged press) is refused.

@@ -33,6 +33,20 @@ def test_forget_asks_first_and_anything_but_yes_keeps_everything(
     assert table_rows(engine)["walks"]
 
 
+def test_a_walk_told_right_after_forget_keeps_everything_and_is_recorded(
+    ada: Person, engine: Engine
+) -> None:
+    """Once, "walked backwards 20 minutes at the park" after /forget answered "Kept everything"
+    and the walk was not recorded."""
+    ada.say("/log 10 min")
+    ada.say("/forget")
+    reply = ada.say("walked backwards 20 minutes at the park")
+    assert reply.text.startswith("Kept everything")
+    assert "Recorded: 20 min of backward walking at the park" in reply.text
+    assert sorted(w["minutes"] for w in table_rows(engine)["walks"]) == [10, 20]
+    assert "Kept everything" not in ada.say("/streak").text  # the question is settled
+
+
 def test_yes_deletes_every_row_and_leaves_no_trace_in_the_file(
     coach: Coach, engine: Engine
 ) -> None:
