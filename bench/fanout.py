@@ -2,7 +2,7 @@
 
 100,000 people with a reminder in the same local minute and 1,000 groups with a daily post, on
 a SQLite file, planned by the coach as `retrowalk run` plans them (AsyncCoach, one worker
-thread, batches of 500). Prints, from one run: the cost of a planning tick when nothing is due
+thread, batches of 100). Prints, from one run: the cost of a planning tick when nothing is due
 (it must not grow with the number of people), the time to queue all 101,000 messages, the peak
 memory of the process, and a person's /log latency while the planning runs beside the same
 without it. Sending through the platform's limits is measured by bench/fanout_telegram.py.

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, literal, or_, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
-from core.persistence.models import Account, Chat, Delivery, Pause, Person, Walk
+from core.persistence.models import Account, Chat, Delivery, Person
 from core.persistence.repositories import Repository, insert_many_new, insert_new
-from core.persistence.types import UTCDateTime
-
-
-@dataclass(frozen=True)
-class DueRow:
-    """A person whose reminder is due: what planning needs of them."""
-
-    person_id: int
-    remind_at: str
-    timezone: str
-    day_start_hour: int
-    remind_next: datetime
-
 
 # Statuses a delivery ends in.
 FINISHED = ("sent", "dead", "missed", "skipped")
@@ -109,61 +95,6 @@ class Deliveries(Repository):
         if row is None or row.status != "sending" or row.lease_owner != owner:
             return None
         return row
-
-    def due_reminders(self, now: datetime, limit: int) -> list[DueRow]:
-        """People whose next reminder is due, earliest first (plain rows: planning handles
-        thousands at once and changes only `remind_next`, written by `set_remind_next`)."""
-        rows = self.session.execute(
-            sa_select(col(Person.id), col(Person.remind_at), col(Person.timezone),
-                      col(Person.day_start_hour), col(Person.remind_next))
-            .where(col(Person.remind_next) <= now)
-            .order_by(col(Person.remind_next)).limit(limit))
-        due = []
-        for person, at, zone, day_start, instant in rows:
-            assert person is not None and at is not None and instant is not None
-            due.append(DueRow(person, at, zone, day_start, instant))
-        return due
-
-    def set_remind_next(self, instants: dict[datetime, list[int]]) -> None:
-        """Store the next reminder instant of people (one statement per distinct instant)."""
-        for instant, person_ids in instants.items():
-            self.session.execute(
-                update(Person).where(col(Person.id).in_(person_ids))
-                .values(remind_next=instant).execution_options(synchronize_session=False))
-
-    def walked(self, person_ids: list[int], days: set[date]) -> set[tuple[int, date]]:
-        """Which of these people walked on which of these days."""
-        rows = self.session.execute(
-            sa_select(col(Walk.person_id), col(Walk.day)).distinct()
-            .where(col(Walk.person_id).in_(person_ids), col(Walk.day).in_(days)))
-        return {(person, day) for person, day in rows}
-
-    def pauses(self, person_ids: list[int]) -> dict[int, list[Pause]]:
-        """The pauses of these people."""
-        found: dict[int, list[Pause]] = {}
-        for pause in self.session.scalars(
-                select(Pause).where(col(Pause.person_id).in_(person_ids))):
-            found.setdefault(pause.person_id, []).append(pause)
-        return found
-
-    def enqueue_for_accounts(self, kind: str, person_ids: list[int], occurrence: str,
-                             now: datetime, expires_at: datetime) -> int:
-        """Queue a message for every reachable account of these people, each once per kind
-        and occurrence, in one INSERT ... SELECT; how many were new."""
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        accounts = (
-            sa_select(literal(kind), col(Account.platform), col(Account.id),
-                      literal(occurrence), literal(""), literal("pending"), literal(0),
-                      literal(now, UTCDateTime()), literal(expires_at, UTCDateTime()),
-                      literal(now, UTCDateTime()), literal(""))
-            .where(col(Account.person_id).in_(person_ids),
-                   col(Account.unreachable_since).is_(None)))
-        statement = dialect.insert(Delivery).from_select(
-            ["kind", "platform", "account_id", "occurrence", "payload", "status", "attempts",
-             "not_before", "expires_at", "created_at", "last_error"], accounts,
-        ).on_conflict_do_nothing().returning(literal(1))
-        # RETURNING tells how many were new: drivers differ on the row count here.
-        return len(self.session.execute(statement).all())
 
     def enqueue_many(self, rows: list[dict[str, Any]]) -> int:
         """Queue messages, each unless the same kind for the same account or chat and

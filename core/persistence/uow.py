@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.persistence.engine import checkpoint, read_only
 from core.persistence.queue import Deliveries
+from core.persistence.reminders import Reminders
 from core.persistence.repositories import Chats, Pauses, People, StreakEvents, Walks
 
 
@@ -39,6 +40,7 @@ class UnitOfWork:
         self.events = StreakEvents(self.session)
         self.chats = Chats(self.session)
         self.deliveries = Deliveries(self.session)
+        self.reminders = Reminders(self.session)
         return self
 
     def __exit__(

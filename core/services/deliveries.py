@@ -11,14 +11,13 @@ person has walked that day or paused since it was queued. A claim is leased to o
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core.delivery import CHALLENGE, REMINDER, SNOOZE, Outgoing, Schedule, Upcoming
 from core.domain import schedule
 from core.persistence.models import Delivery
-from core.persistence.queue import Claimed, DueRow
+from core.persistence.queue import Claimed
 from core.persistence.uow import UnitOfWork
 from core.services import people
 from core.services.challenges import reschedule_post
@@ -30,7 +29,7 @@ LATE_WINDOW = timedelta(hours=3)
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
 # Planning takes at most this many people (and chats) per unit of work; the rest wait a tick.
-PLAN_BATCH = 200
+PLAN_BATCH = 100
 # Finished rows (sent, missed, skipped, dead) are kept this long, then purged.
 KEEP = timedelta(days=14)
 _JUST_AFTER = timedelta(microseconds=1)
@@ -47,39 +46,24 @@ class Planned:
 
 
 def plan_reminders(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
-    """Queue the reminders due now, once per account and walk day, for people who have not
-    walked that day and are not paused; move every due person's next instant on. People who
-    share a reminder time, zone and day start share one computation and one statement, so a
-    batch costs a handful of statements whatever its size."""
-    due = uow.deliveries.due_reminders(now, limit)
-    if not due:
+    """Queue one batch of the reminders due now: people alike in reminder time, zone and day
+    start, at most `limit`, once per account and walk day, unless they walked or paused that
+    day; and move their next instant on. Two set-based statements, whatever the batch's size."""
+    alike = uow.reminders.first_due(now)
+    if alike is None:
         return Planned(0, False)
-    alike: dict[tuple[str, str, int], list[DueRow]] = defaultdict(list)
-    for row in due:
-        alike[(row.remind_at, row.timezone, row.day_start_hour)].append(row)
-    following: dict[datetime, list[int]] = defaultdict(list)
-    fresh: dict[tuple[date, datetime], list[int]] = defaultdict(list)
-    for (at, zone, day_start), rows in alike.items():
-        time_of_day = schedule.parse_hhmm(at)
-        day, instant = schedule.latest_due(now, time_of_day, zone, day_start)
-        _, upcoming = schedule.next_due(now + _JUST_AFTER, time_of_day, zone, day_start)
-        following[upcoming] += [row.person_id for row in rows]
-        if now - instant < LATE_WINDOW:
-            fresh[(day, instant)] += [row.person_id for row in rows if instant >= row.remind_next]
-    uow.deliveries.set_remind_next(following)
-    people_due = [person for group in fresh.values() for person in group]
-    if not people_due:
-        return Planned(0, len(due) == limit)
-    walked = uow.deliveries.walked(people_due, {day for day, _ in fresh})
-    pauses = uow.deliveries.pauses(people_due)
+    at, zone, day_start = alike
+    time_of_day = schedule.parse_hhmm(at)
+    day, instant = schedule.latest_due(now, time_of_day, zone, day_start)
+    _, upcoming = schedule.next_due(now + _JUST_AFTER, time_of_day, zone, day_start)
     queued = 0
-    for (day, instant), group in fresh.items():
-        wanted = [person for person in group if (person, day) not in walked
-                  and not any(p.covers(day) for p in pauses.get(person, ()))]
-        if wanted:
-            queued += uow.deliveries.enqueue_for_accounts(
-                REMINDER, wanted, day.isoformat(), now, instant + LATE_WINDOW)
-    return Planned(queued, len(due) == limit)
+    if now - instant < LATE_WINDOW:
+        queued = uow.reminders.queue(
+            kind=REMINDER, now=now, at=at, zone=zone, day_start=day_start, limit=limit,
+            latest=instant, day=day, expires=instant + LATE_WINDOW)
+    moved = uow.reminders.advance(now=now, at=at, zone=zone, day_start=day_start, limit=limit,
+                                  following=upcoming)
+    return Planned(queued, moved > 0)
 
 
 def plan_posts(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:

@@ -1,0 +1,108 @@
+"""Planning reminders in the database: a batch of people whose reminder is due, alike in time,
+zone and day start, queued and moved on in two set-based statements.
+
+The batch is the same subquery in both: people due now with that reminder time, zone and day
+start, earliest first, at most `limit`. Nothing about them travels through Python but the count,
+so a batch costs about the same whether it holds 1 person or 200.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, Integer, String, Table, bindparam, exists, literal, or_, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import SQLModel, col
+
+from core.persistence.models import Account, Delivery, Pause, Person, Walk
+from core.persistence.repositories import Repository
+from core.persistence.types import UTCDateTime
+
+_NOW = bindparam("now", type_=UTCDateTime())
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The table itself: statements on an ORM class executed with parameters would be taken
+    for the ORM's bulk INSERT or UPDATE by primary key."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+def _batch() -> Any:
+    return (
+        sa_select(col(Person.id))
+        .where(col(Person.remind_next) <= _NOW,
+               col(Person.remind_at) == bindparam("at", type_=String()),
+               col(Person.timezone) == bindparam("zone", type_=String()),
+               col(Person.day_start_hour) == bindparam("day_start", type_=Integer()))
+        .order_by(col(Person.remind_next), col(Person.id))
+        .limit(bindparam("limit", type_=Integer()))
+        .scalar_subquery()
+    )
+
+
+_FIRST_DUE = (
+    sa_select(col(Person.remind_at), col(Person.timezone), col(Person.day_start_hour))
+    .where(col(Person.remind_next) <= _NOW)
+    .order_by(col(Person.remind_next)).limit(1)
+)
+_DAY = bindparam("day", type_=Date())
+
+
+def _queue(dialect: Any) -> Any:
+    walked = exists().where(col(Walk.person_id) == col(Person.id), col(Walk.day) == _DAY)
+    paused = exists().where(col(Pause.person_id) == col(Person.id), col(Pause.start_day) <= _DAY,
+                            or_(col(Pause.end_day).is_(None), col(Pause.end_day) >= _DAY))
+    accounts = (
+        sa_select(bindparam("kind", type_=String()), col(Account.platform), col(Account.id),
+                  bindparam("occurrence", type_=String()), literal(""), literal("pending"),
+                  literal(0), _NOW, bindparam("expires", type_=UTCDateTime()), _NOW,
+                  literal(""))
+        .join(Person, col(Person.id) == col(Account.person_id))
+        .where(col(Person.id).in_(_batch()),
+               col(Person.remind_next) <= bindparam("latest", type_=UTCDateTime()),
+               col(Account.unreachable_since).is_(None), ~walked, ~paused)
+    )
+    return dialect.insert(_table(Delivery)).from_select(
+        ["kind", "platform", "account_id", "occurrence", "payload", "status", "attempts",
+         "not_before", "expires_at", "created_at", "last_error"], accounts,
+    ).on_conflict_do_nothing().returning(literal(1))
+
+
+_QUEUE = {"sqlite": _queue(sqlite), "postgresql": _queue(postgresql)}
+_ADVANCE = (
+    update(_table(Person)).where(col(Person.id).in_(_batch()))
+    .values(remind_next=bindparam("following", type_=UTCDateTime()))
+    .returning(col(Person.id))
+)
+
+
+class Reminders(Repository):
+    """Due reminders, a batch at a time."""
+
+    def first_due(self, now: datetime) -> tuple[str, str, int] | None:
+        """The reminder time, zone and day start of the earliest due reminder, if any."""
+        row = self.session.execute(_FIRST_DUE, {"now": now}).first()
+        if row is None or row[0] is None:
+            return None
+        return str(row[0]), str(row[1]), int(row[2])
+
+    def queue(self, *, kind: str, now: datetime, at: str, zone: str, day_start: int,
+              limit: int, latest: datetime, day: date, expires: datetime) -> int:
+        """Queue one message for every reachable account of the batch whose reminder was due
+        by `latest`, unless they walked or paused on `day`; how many were new."""
+        statement = _QUEUE.get(self.session.get_bind().dialect.name, _QUEUE["sqlite"])
+        return len(self.session.execute(statement, {
+            "kind": kind, "now": now, "at": at, "zone": zone, "day_start": day_start,
+            "limit": limit, "latest": latest, "day": day, "occurrence": day.isoformat(),
+            "expires": expires}).all())
+
+    def advance(self, *, now: datetime, at: str, zone: str, day_start: int, limit: int,
+                following: datetime) -> int:
+        """Move the batch's next reminder instant on to `following`; how many people."""
+        return len(self.session.execute(_ADVANCE, {
+            "now": now, "at": at, "zone": zone, "day_start": day_start, "limit": limit,
+            "following": following}).all())
