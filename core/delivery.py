@@ -19,6 +19,8 @@ from core.replies import Button, Reply
 REMINDER = "reminder"
 # A reminder asked for again, once, two hours later ("Later").
 SNOOZE = "snooze"
+# "Your streak is still open today", a few hours before the day ends.
+NUDGE = "nudge"
 CHALLENGE = "challenge"
 
 

@@ -42,6 +42,7 @@ DIGITS_ONLY_ASCII = "Please write numbers with the digits 0-9, e.g. /log 20 min 
 CONSOLE_NO_BUTTON = "There's no button #{number} under my last message. Type what you mean instead."
 BUTTON_UNDO = "Undo"
 BUTTON_LATER = "Later"
+BUTTON_NO_NUDGES = "No more of these"
 BUTTON_FORGET_CONFIRM = "Yes, delete everything"
 BUTTON_CANCEL = "Cancel"
 BUTTON_JOIN = "Join the challenge"
@@ -193,7 +194,10 @@ DAY_START_SHOW = "Your day starts at {hour:02d}:00. Change it like /daystart 4"
 REMIND_TIME_INVALID = (
     "\"{text}\" isn't a time. Use 24-hour HH:MM, e.g. /remind 07:30, or /remind off"
 )
-REMIND_SET = "I'll remind you at {time} ({zone}) on days you haven't walked yet."
+REMIND_SET = (
+    "I'll remind you at {time} ({zone}) on days you haven't walked yet, and, while you hold a "
+    "streak of 3 days or more, nudge you 3 hours before your day ends."
+)
 REMIND_OFF = "Reminders are off. Turn them on with /remind 07:30"
 REMIND_SHOW = "Reminders: {state}. Change with /remind 07:30 or /remind off"
 GOAL_INVALID = (
@@ -496,6 +500,13 @@ CONSOLE_HINT = (
 )
 CONSOLE_GOODBYE = "Bye for now! Everything you logged is saved."
 REMINDER = "Time for a backward walk? {streak} Tap a button to log it, or send /log 15 min park."
+STREAK_NUDGE = (
+    "Your {current}-day streak is still open today. A few minutes of backward walking keeps it; "
+    "tap a button when you're done."
+)
+NUDGES_OFF = (
+    "Done: no more streak nudges. Your daily reminder stays as it is (/remind off turns it off)."
+)
 SNOOZED = "All right: I'll remind you once more at {time}."
 SNOOZED_ALREADY = "I'll remind you once more today, at {time}; one more nudge is enough."
 

@@ -123,7 +123,12 @@ class Later(CoachButton, template=r"rw:later"):
     """Remind me once more, two hours on (under a reminder)."""
 
 
-ITEMS: tuple[type[CoachButton], ...] = (QuickLog, LogAnswer, Undo, Forget, Screen, Join, Later)
+class NoNudges(CoachButton, template=r"rw:nudges:off"):
+    """No more "streak at risk" nudges."""
+
+
+ITEMS: tuple[type[CoachButton], ...] = (
+    QuickLog, LogAnswer, Undo, Forget, Screen, Join, Later, NoNudges)
 
 
 def item_for(button: Button, row: int | None = None) -> CoachButton:

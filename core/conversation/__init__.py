@@ -96,7 +96,7 @@ def _after_reply(first: Reply, then: Reply) -> Reply:
 _ACTION = re.compile(
     r"log:(?P<minutes>[1-9][0-9]{0,2})(?::(?P<day>20[0-9]{2}[01][0-9][0-3][0-9]))?|log:(?P<no>no)"
     r"|undo:(?P<walk>[1-9][0-9]{0,17})"
-    r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)"
+    r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)|(?P<nudges>nudges:off)"
 )
 
 
@@ -117,6 +117,8 @@ def press(turn: Turn, action: str) -> Reply:
         return groups.join(turn, "")
     if match["later"]:
         return scheduled.snooze(turn)
+    if match["nudges"]:
+        return scheduled.stop_nudges(turn)
     yes = match["answer"] == "yes"
     if match["question"] == "screen":
         return guide.answer_screen(turn, yes)

@@ -12,7 +12,7 @@ from core import texts
 from core.conversation.groups import challenge_post
 from core.conversation.shared import quick_log_buttons, streak_line
 from core.conversation.turn import Turn
-from core.delivery import CHALLENGE, REMINDER, Outgoing, load_reply
+from core.delivery import CHALLENGE, NUDGE, REMINDER, Outgoing, load_reply
 from core.domain import days as local
 from core.persistence.queue import Claimed
 from core.persistence.uow import UnitOfWork
@@ -23,9 +23,9 @@ from core.services.deliveries import Planned
 
 def plan(uow: UnitOfWork, now: datetime) -> Planned:
     """Queue one batch of the reminders and challenge posts due now, each once."""
-    reminders = deliveries.plan_reminders(uow, now)
-    posts = deliveries.plan_posts(uow, now)
-    return Planned(reminders.queued + posts.queued, reminders.more or posts.more)
+    steps = (deliveries.plan_reminders(uow, now), deliveries.plan_nudges(uow, now),
+             deliveries.plan_posts(uow, now))
+    return Planned(sum(s.queued for s in steps), any(s.more for s in steps))
 
 
 def claim(uow: UnitOfWork, platform: str, now: datetime, limit: int) -> list[Outgoing]:
@@ -48,9 +48,19 @@ def _words(uow: UnitOfWork, row: Claimed) -> Reply:
     person = uow.people.person(row.person_id)
     assert person is not None
     snap = streaks.snapshot(uow, person, date.fromisoformat(row.occurrence))
+    if row.kind == NUDGE:
+        return Reply(texts.STREAK_NUDGE.format(current=snap.view.current),
+                     buttons=(*quick_log_buttons(),
+                              Button(texts.BUTTON_NO_NUDGES, "nudges:off", row=1)))
     later = (Button(texts.BUTTON_LATER, "later"),) if row.kind == REMINDER else ()
     return Reply(texts.REMINDER.format(streak=streak_line(snap.view)),
                  buttons=(*quick_log_buttons(), *later))
+
+
+def stop_nudges(turn: Turn) -> Reply:
+    """"No more of these" under a streak nudge."""
+    deliveries.stop_nudges(turn.uow, turn.who)
+    return Reply(texts.NUDGES_OFF)
 
 
 def snooze(turn: Turn) -> Reply:

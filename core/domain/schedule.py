@@ -76,3 +76,20 @@ def latest_due(now: datetime, at: time, zone_name: str,
         if instant <= now:
             return day, instant
     raise AssertionError("an occurrence falls in every day")  # pragma: no cover
+
+
+# The "streak at risk" nudge comes this many hours before the walk day ends.
+NUDGE_HOURS_BEFORE_END = 3
+
+
+def nudge_time(day_start_hour: int) -> time:
+    """When the streak nudge comes: NUDGE_HOURS_BEFORE_END hours before the day ends (21:00
+    for a day that starts at midnight; 01:00 for one that starts at 04:00)."""
+    return time((day_start_hour - NUDGE_HOURS_BEFORE_END) % 24, 0)
+
+
+def comes_before(first: time, second: time, day_start_hour: int) -> bool:
+    """True if `first` comes earlier than `second` within a walk day."""
+    def position(at: time) -> int:
+        return ((at.hour - day_start_hour) % 24) * 60 + at.minute
+    return position(first) < position(second)

@@ -35,6 +35,11 @@ class Person(SQLModel, table=True):
     # day_start_hour; the planner finds due reminders by this indexed instant.
     remind_next: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+    # The "streak at risk" nudge, for people with reminders on: on unless turned off, and when
+    # the next one is due (three hours before their day ends).
+    nudges: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    nudge_next: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
     supported: bool | None = None
     pending: str | None = None
     pending_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))

@@ -117,6 +117,15 @@ class Deliveries(Repository):
             .execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0) or 0)
 
+    def drop_pending(self, kind: str, person_id: int) -> None:
+        """Delete the messages of this kind still waiting for any of a person's accounts."""
+        accounts = sa_select(col(Account.id)).where(col(Account.person_id) == person_id)
+        self.session.execute(
+            delete(Delivery).where(col(Delivery.kind) == kind,
+                                   col(Delivery.status) == "pending",
+                                   col(Delivery.account_id).in_(accounts.scalar_subquery()))
+            .execution_options(synchronize_session=False))
+
     def queued(self, kind: str, account_id: int, occurrence: str) -> Delivery | None:
         """The message of this kind queued for an account and occurrence, if any."""
         return self.session.scalars(select(Delivery).where(

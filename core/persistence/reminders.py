@@ -8,10 +8,21 @@ so a batch costs about the same whether it holds 1 person or 200.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, Table, bindparam, exists, literal, or_, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    literal,
+    or_,
+    update,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col
@@ -80,6 +91,66 @@ _ADVANCE = (
 )
 
 
+def _nudge_batch() -> Any:
+    return (
+        sa_select(col(Person.id))
+        .where(col(Person.nudge_next) <= _NOW,
+               col(Person.timezone) == bindparam("zone", type_=String()),
+               col(Person.day_start_hour) == bindparam("day_start", type_=Integer()))
+        .order_by(col(Person.nudge_next), col(Person.id))
+        .limit(bindparam("limit", type_=Integer()))
+        .scalar_subquery()
+    )
+
+
+def _walked_on(day: Any) -> Any:
+    return exists().where(col(Walk.person_id) == col(Person.id), col(Walk.day) == day)
+
+
+def _queue_nudges(dialect: Any, wraps: bool) -> Any:
+    """A nudge for each reachable account of the batch with a streak of three days or more
+    (walks on each of the three days before: freezes are not counted, so it errs towards
+    silence), who has not walked or paused today, and whose own reminder comes earlier in the
+    day than the nudge (`wraps`: the day start lies between them on the clock)."""
+    paused = exists().where(col(Pause.person_id) == col(Person.id), col(Pause.start_day) <= _DAY,
+                            or_(col(Pause.end_day).is_(None), col(Pause.end_day) >= _DAY))
+    lower, upper = bindparam("day_begins", type_=String()), bindparam("nudge_at", type_=String())
+    reminder = col(Person.remind_at)
+    earlier = or_(reminder >= lower, reminder < upper) if wraps else and_(
+        reminder >= lower, reminder < upper)
+    accounts = (
+        sa_select(literal("nudge"), col(Account.platform), col(Account.id),
+                  bindparam("occurrence", type_=String()), literal(""), literal("pending"),
+                  literal(0), _NOW, bindparam("expires", type_=UTCDateTime()), _NOW,
+                  literal(""))
+        .join(Person, col(Person.id) == col(Account.person_id))
+        .where(col(Person.id).in_(_nudge_batch()), col(Account.unreachable_since).is_(None),
+               earlier, ~_walked_on(_DAY), ~paused,
+               _walked_on(bindparam("back1", type_=Date())),
+               _walked_on(bindparam("back2", type_=Date())),
+               _walked_on(bindparam("back3", type_=Date())))
+    )
+    return dialect.insert(_table(Delivery)).from_select(
+        ["kind", "platform", "account_id", "occurrence", "payload", "status", "attempts",
+         "not_before", "expires_at", "created_at", "last_error"], accounts,
+    ).on_conflict_do_nothing().returning(literal(1))
+
+
+_QUEUE_NUDGES = {(name, wraps): _queue_nudges(dialect, wraps)
+                 for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+                 for wraps in (False, True)}
+_FIRST_NUDGE = (
+    sa_select(col(Person.timezone), col(Person.day_start_hour))
+    .where(col(Person.nudge_next) <= _NOW)
+    .order_by(col(Person.nudge_next)).limit(1)
+)
+_ADVANCE_NUDGES = (
+    update(_table(Person)).where(col(Person.id).in_(_nudge_batch()))
+    .values(nudge_next=bindparam("following", type_=UTCDateTime()))
+    .returning(col(Person.id))
+)
+
+
 class Reminders(Repository):
     """Due reminders, a batch at a time."""
 
@@ -105,4 +176,29 @@ class Reminders(Repository):
         """Move the batch's next reminder instant on to `following`; how many people."""
         return len(self.session.execute(_ADVANCE, {
             "now": now, "at": at, "zone": zone, "day_start": day_start, "limit": limit,
+            "following": following}).all())
+
+    def first_nudge_due(self, now: datetime) -> tuple[str, int] | None:
+        """The zone and day start of the earliest due streak nudge, if any."""
+        row = self.session.execute(_FIRST_NUDGE, {"now": now}).first()
+        return None if row is None else (str(row[0]), int(row[1]))
+
+    def queue_nudges(self, *, now: datetime, zone: str, day_start: int, limit: int,
+                     day: date, nudge_at: str, expires: datetime) -> int:
+        """Queue the batch's streak nudges for walk day `day`; how many were new."""
+        day_begins = f"{day_start:02d}:00"
+        wraps = nudge_at < day_begins
+        statement = _QUEUE_NUDGES.get((self.session.get_bind().dialect.name, wraps),
+                                      _QUEUE_NUDGES[("sqlite", wraps)])
+        return len(self.session.execute(statement, {
+            "now": now, "zone": zone, "day_start": day_start, "limit": limit, "day": day,
+            "occurrence": day.isoformat(), "expires": expires, "day_begins": day_begins,
+            "nudge_at": nudge_at, "back1": day - timedelta(days=1),
+            "back2": day - timedelta(days=2), "back3": day - timedelta(days=3)}).all())
+
+    def advance_nudges(self, *, now: datetime, zone: str, day_start: int, limit: int,
+                       following: datetime) -> int:
+        """Move the batch's next nudge instant on to `following`; how many people."""
+        return len(self.session.execute(_ADVANCE_NUDGES, {
+            "now": now, "zone": zone, "day_start": day_start, "limit": limit,
             "following": following}).all())

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from core.delivery import CHALLENGE, REMINDER, SNOOZE, Outgoing, Schedule, Upcoming
+from core.delivery import CHALLENGE, NUDGE, REMINDER, SNOOZE, Outgoing, Schedule, Upcoming
 from core.domain import schedule
 from core.persistence.models import Delivery
 from core.persistence.queue import Claimed
@@ -34,6 +34,8 @@ PLAN_BATCH = 100
 KEEP = timedelta(days=14)
 _JUST_AFTER = timedelta(microseconds=1)
 SNOOZE_DELAY = timedelta(hours=2)
+# A streak nudge comes three hours before the day ends; past two hours it is not worth sending.
+NUDGE_WINDOW = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,33 @@ def plan_reminders(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> P
     moved = uow.reminders.advance(now=now, at=at, zone=zone, day_start=day_start, limit=limit,
                                   following=upcoming)
     return Planned(queued, moved > 0)
+
+
+def plan_nudges(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
+    """Queue one batch of the "streak at risk" nudges due now (people alike in zone and day
+    start), for those with a streak of three days or more who have not walked today; and move
+    their next instant on."""
+    alike = uow.reminders.first_nudge_due(now)
+    if alike is None:
+        return Planned(0, False)
+    zone, day_start = alike
+    at = schedule.nudge_time(day_start)
+    day, instant = schedule.latest_due(now, at, zone, day_start)
+    _, upcoming = schedule.next_due(now + _JUST_AFTER, at, zone, day_start)
+    queued = 0
+    if now - instant < NUDGE_WINDOW:
+        queued = uow.reminders.queue_nudges(
+            now=now, zone=zone, day_start=day_start, limit=limit, day=day,
+            nudge_at=at.strftime("%H:%M"), expires=instant + NUDGE_WINDOW)
+    moved = uow.reminders.advance_nudges(now=now, zone=zone, day_start=day_start, limit=limit,
+                                         following=upcoming)
+    return Planned(queued, moved > 0)
+
+
+def stop_nudges(uow: UnitOfWork, who: Who) -> None:
+    """No more streak nudges for this person, and none still queued for them."""
+    people.stop_nudges(who.person)
+    uow.deliveries.drop_pending(NUDGE, who.id)
 
 
 def plan_posts(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
@@ -106,7 +135,7 @@ def claim(uow: UnitOfWork, platform: str, now: datetime,
     lease = uuid.uuid4().hex
     claimed = []
     for row in uow.deliveries.claim(platform, now, limit, LEASE, lease):
-        if row.kind in (REMINDER, SNOOZE) and _no_longer_needed(uow, row):
+        if row.kind in (REMINDER, SNOOZE, NUDGE) and _no_longer_needed(uow, row):
             held = uow.deliveries.held(row.id, lease)
             if held is not None:
                 held.status, held.lease_until, held.lease_owner = "skipped", None, None

@@ -164,6 +164,7 @@ def set_reminder(who: Who, raw: str, now: datetime) -> time | None:
         return None
     at = local.parse_clock_time(raw)
     who.person.remind_at = at.strftime("%H:%M")
+    who.person.nudges = True  # setting a reminder turns the streak nudge back on
     reschedule_reminder(who.person, now)
     return at
 
@@ -172,10 +173,27 @@ def reschedule_reminder(person: Person, after: datetime) -> None:
     """Keep the stored next reminder instant in step with the reminder time, the time zone
     and the day start: the first occurrence at or after `after` (None when reminders are off)."""
     if person.remind_at is None:
-        person.remind_next = None
+        person.remind_next = person.nudge_next = None
         return
     _, person.remind_next = schedule.next_due(after, schedule.parse_hhmm(person.remind_at),
                                               person.timezone, person.day_start_hour)
+    reschedule_nudge(person, after)
+
+
+def reschedule_nudge(person: Person, after: datetime) -> None:
+    """Keep the next "streak at risk" nudge in step: for people with reminders and nudges on,
+    NUDGE_HOURS_BEFORE_END hours before their day ends (None otherwise)."""
+    if person.remind_at is None or not person.nudges:
+        person.nudge_next = None
+        return
+    _, person.nudge_next = schedule.next_due(after, schedule.nudge_time(person.day_start_hour),
+                                             person.timezone, person.day_start_hour)
+
+
+def stop_nudges(person: Person) -> None:
+    """No more "streak at risk" nudges (reminders stay as they are)."""
+    person.nudges = False
+    person.nudge_next = None
 
 
 def active_pause(uow: UnitOfWork, who: Who, since: date | None = None) -> Pause | None:

@@ -249,3 +249,37 @@ def test_later_under_a_reminder_reminds_once_more_two_hours_on(
     ada.say("/log 10 min")  # walked before the second nudge: it is not sent
     clock.advance(hours=2)
     assert coach.claim(TELEGRAM) == []
+
+
+def test_a_streak_at_risk_nudge_comes_three_hours_before_the_day_ends_and_can_be_stopped(
+    coach: Coach, clock: ManualClock
+) -> None:
+    clock.set_local("Europe/Berlin", 2026, 11, 20, 9)
+    keen, new, walked, late = (telegram_person(coach, n) for n in ("keen", "new", "walked", "late"))
+    for someone, at in ((keen, "08:00"), (new, "08:00"), (walked, "08:00"), (late, "22:00")):
+        someone.say("/timezone Europe/Berlin")
+        someone.say(f"/remind {at}")
+    for day in (21, 22, 23):  # three days in a row for all but the newcomer
+        clock.set_local("Europe/Berlin", 2026, 11, day, 9)
+        for someone in (keen, walked, late):
+            someone.say("/log 10 min")
+    clock.set_local("Europe/Berlin", 2026, 11, 24, 9)
+    walked.say("/log 10 min")
+    coach.plan_deliveries()  # the 08:00 reminders
+    for outgoing in coach.claim(TELEGRAM):
+        coach.delivered(outgoing)
+    clock.set_local("Europe/Berlin", 2026, 11, 24, 20, 59)
+    assert coach.plan_deliveries() == 0
+    clock.set_local("Europe/Berlin", 2026, 11, 24, 21, 0)
+    # keen only: new has no streak, walked walked today, late's own reminder comes after 21:00.
+    assert coach.plan_deliveries() == 1
+    [nudge] = coach.claim(TELEGRAM)
+    assert nudge.recipient == "keen" and nudge.kind == "nudge"
+    assert nudge.reply.text.startswith("Your 3-day streak is still open today.")
+    assert nudge.reply.buttons[-1].action == "nudges:off"
+    coach.delivered(nudge)
+    assert keen.press("nudges:off").text.startswith("Done: no more streak nudges.")
+    clock.set_local("Europe/Berlin", 2026, 11, 25, 21, 0)
+    coach.plan_deliveries()
+    nudged = [o.recipient for o in coach.claim(TELEGRAM) if o.kind == "nudge"]
+    assert nudged == ["walked"]  # four days in a row, not today; keen turned them off
