@@ -43,8 +43,12 @@ class Totals:
 
 # The statements of every request are built once, here: building one costs several times
 # more than SQLAlchemy's cached compilation and SQLite's execution of it (see bench/core.py).
+_LAST_DAY = (
+    select(func.max(Walk.day)).where(col(Walk.person_id) == col(Person.id))
+    .correlate(Person).scalar_subquery()
+)
 _BY_ACCOUNT = (
-    select(Person, Account).join(Account, col(Account.person_id) == col(Person.id))
+    select(Person, Account, _LAST_DAY).join(Account, col(Account.person_id) == col(Person.id))
     .where(col(Account.platform) == bindparam("platform"),
            col(Account.external_id) == bindparam("external_id"))
 )
@@ -123,10 +127,18 @@ class People(Repository):
     ) -> tuple[Person, Account] | None:
         """The person behind a platform account, with the account. `lock` holds the person's
         row until commit (PostgreSQL), so two requests of one person never interleave."""
+        found = self.by_account_with_last_day(platform, external_id, lock=lock)
+        return (found[0], found[1]) if found is not None else None
+
+    def by_account_with_last_day(
+        self, platform: str, external_id: str, *, lock: bool = False
+    ) -> tuple[Person, Account, date | None] | None:
+        """`by_account`, with the latest day the person logged a walk for (in the same
+        statement: every request needs it)."""
         query = _BY_ACCOUNT_LOCKED if lock else _BY_ACCOUNT
         row = self.session.execute(
             query, {"platform": platform, "external_id": external_id}).first()
-        return (row[0], row[1]) if row is not None else None
+        return (row[0], row[1], row[2]) if row is not None else None
 
     def create(self, platform: str, external_id: str, name: str,
                now: datetime) -> tuple[Person, Account]:

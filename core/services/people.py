@@ -51,18 +51,20 @@ def today_of(uow: UnitOfWork, person: Person, now: datetime) -> date:
     can put the clock's day behind one (Auckland to Honolulu, /daystart 4 at 01:00), and then
     today waits for the clock to catch up, so no walk lies in the future and none drops out of
     this week."""
-    today = today_for(person, now)
-    last = uow.walks.last_day(person.key)
+    return _not_before(today_for(person, now), uow.walks.last_day(person.key))
+
+
+def _not_before(today: date, last: date | None) -> date:
     return last if last is not None and last > today else today
 
 
 def find(uow: UnitOfWork, user: UserRef, now: datetime, *, lock: bool = False) -> Who | None:
     """The person behind an account, if they are known (`lock`: held until commit)."""
-    found = uow.people.by_account(user.platform.value, user.external_id, lock=lock)
+    found = uow.people.by_account_with_last_day(user.platform.value, user.external_id, lock=lock)
     if found is None:
         return None
-    person, account = found
-    return Who(person, account, today_of(uow, person, now))
+    person, account, last_day = found
+    return Who(person, account, _not_before(today_for(person, now), last_day))
 
 
 def is_current(who: Who, user: UserRef) -> bool:

@@ -10,6 +10,7 @@ from core.domain import days as local
 from core.domain.plan import PlanWeek, days_meeting, follows_plan, plan_level, plan_week
 from core.domain.ranges import PERIODS
 from core.errors import BadInput
+from core.persistence.models import Walk
 from core.persistence.repositories import Totals
 from core.persistence.uow import UnitOfWork
 from core.services.people import Who
@@ -107,13 +108,23 @@ def weekly_minutes(uow: UnitOfWork, who: Who, weeks: int = CHART_WEEKS) -> Weekl
                          who.today)
 
 
-def plan_status(uow: UnitOfWork, who: Who) -> PlanStatus:
-    """The plan level reached from the weeks since the plan started, and this week's count."""
+def plan_window(who: Who) -> date:
+    """The first day plan_status reads: the plan's start, at most PLAN_WEEKS weeks back."""
+    this_week = local.week_start(who.today)
+    return max(local.week_start(who.person.plan_start or who.today),
+               this_week - timedelta(weeks=PLAN_WEEKS))
+
+
+def plan_status(uow: UnitOfWork, who: Who, *, by_day: dict[date, int] | None = None,
+                just_logged: Walk | None = None) -> PlanStatus:
+    """The plan level reached from the weeks since the plan started, and this week's count.
+    A caller that already read the minutes by day from `plan_window` on passes them, and one
+    that has just logged a walk passes it (it is the latest: its pain is the latest pain)."""
     today, person = who.today, who.person
     this_week = local.week_start(today)
-    start = max(local.week_start(person.plan_start or today),
-                this_week - timedelta(weeks=PLAN_WEEKS))
-    by_day = uow.walks.minutes_by_day(who.id, start, today)
+    start = plan_window(who)
+    if by_day is None:
+        by_day = uow.walks.minutes_by_day(who.id, start, today)
     completed = [
         [by_day.get(week + timedelta(days=d), 0) for d in range(7)]
         for week in (start + timedelta(weeks=n) for n in range((this_week - start).days // 7))
@@ -121,8 +132,8 @@ def plan_status(uow: UnitOfWork, who: Who) -> PlanStatus:
     target = plan_week(plan_level(completed))
     this = [by_day.get(day, 0) for day in local.days_between(this_week, today)]
     supported = target.supported or bool(person.supported)
-    return PlanStatus(target, days_meeting(this, target), supported,
-                      uow.walks.latest_pain(who.id), sum(this))
+    pain = just_logged.pain if just_logged is not None else uow.walks.latest_pain(who.id)
+    return PlanStatus(target, days_meeting(this, target), supported, pain, sum(this))
 
 
 def week_target(uow: UnitOfWork, who: Who, status: PlanStatus | None = None) -> WeekTarget:

@@ -85,17 +85,22 @@ def _unsettled(person: Person, today: date) -> date:
 def snapshot(
     uow: UnitOfWork, person: Person, today: date, *, settle: bool = False,
     history: bool = False, pauses: list[Pause] | None = None,
+    minutes: dict[date, int] | None = None,
 ) -> Snapshot:
     """Fold the days since the checkpoint through today. Days that can no longer change are
     stored as the new checkpoint when `settle` is set (in units of work that write); otherwise
     they are folded in memory only, so reading never writes.
 
-    `pauses` may carry the pauses from `window_start` on, already loaded by the caller."""
+    `pauses` may carry the pauses from `window_start` on, and `minutes` the minutes by day
+    from at least `window_start` on, already loaded by the caller."""
     settle_through = today - timedelta(days=SETTLE_LAG)
     state = state_of(person)
     unsettled = _unsettled(person, today)
     first = window_start(person, today)
-    minutes = uow.walks.minutes_by_day(person.key, first, today)
+    if minutes is None:
+        minutes = uow.walks.minutes_by_day(person.key, first, today)
+    else:
+        minutes = {day: m for day, m in minutes.items() if first <= day <= today}
     if pauses is None:
         pauses = uow.pauses.overlapping(person.key, first, today)
     settled: list[StreakEvent] = []

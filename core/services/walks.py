@@ -52,7 +52,9 @@ def log_walk(uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry) -> Logg
         steps=entry.steps, place=entry.place, pain=entry.pain, note=entry.note))
     if person.plan_start is None or entry.day < person.plan_start:
         person.plan_start = entry.day
-    snap = streaks.snapshot(uow, person, who.today, settle=True, pauses=pauses)
+    first = streaks.window_start(person, who.today)
+    by_day = uow.walks.minutes_by_day(who.id, min(first, reports.plan_window(who)), who.today)
+    snap = streaks.snapshot(uow, person, who.today, settle=True, pauses=pauses, minutes=by_day)
     context = WalkContext(
         place=entry.place,
         # Before anything is settled the snapshot holds every day walked so far.
@@ -65,7 +67,7 @@ def log_walk(uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry) -> Logg
     tip = choose_tip(context, recent)
     person.recent_tips = ",".join(remember_tip(recent, tip))
     person.last_tip = tip
-    status = reports.plan_status(uow, who)
+    status = reports.plan_status(uow, who, by_day=by_day, just_logged=walk)
     above = status.week if far_above(status.week, entry.minutes) else None
     return Logged(walk, snap, reports.week_target(uow, who, status), tip, resumed,
                   pain_calls_for_care(context), above)
