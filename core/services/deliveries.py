@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from core.delivery import CHALLENGE, NUDGE, REMINDER, SNOOZE, Outgoing, Schedule, Upcoming
 from core.domain import schedule
@@ -47,6 +47,14 @@ class Planned:
     more: bool
 
 
+def _around(now: datetime, at: time, zone: str, day_start: int) -> tuple[date, datetime, datetime]:
+    """The latest occurrence at or before `now` (its walk day and instant), and the next one
+    after it."""
+    day, instant = schedule.latest_due(now, at, zone, day_start)
+    _, upcoming = schedule.next_due(now + _JUST_AFTER, at, zone, day_start)
+    return day, instant, upcoming
+
+
 def plan_reminders(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
     """Queue one batch of the reminders due now: people alike in reminder time, zone and day
     start, at most `limit`, once per account and walk day, unless they walked or paused that
@@ -55,9 +63,7 @@ def plan_reminders(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> P
     if alike is None:
         return Planned(0, False)
     at, zone, day_start = alike
-    time_of_day = schedule.parse_hhmm(at)
-    day, instant = schedule.latest_due(now, time_of_day, zone, day_start)
-    _, upcoming = schedule.next_due(now + _JUST_AFTER, time_of_day, zone, day_start)
+    day, instant, upcoming = _around(now, schedule.parse_hhmm(at), zone, day_start)
     queued = 0
     if now - instant < LATE_WINDOW:
         queued = uow.reminders.queue(
@@ -77,8 +83,7 @@ def plan_nudges(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Plan
         return Planned(0, False)
     zone, day_start = alike
     at = schedule.nudge_time(day_start)
-    day, instant = schedule.latest_due(now, at, zone, day_start)
-    _, upcoming = schedule.next_due(now + _JUST_AFTER, at, zone, day_start)
+    day, instant, upcoming = _around(now, at, zone, day_start)
     queued = 0
     if now - instant < NUDGE_WINDOW:
         queued = uow.reminders.queue_nudges(
