@@ -3,9 +3,10 @@
 Each reminder and each daily post stores its next due instant (UTC); planning reads only the
 rows due now through an index, queues them once per occurrence, and moves the instant on, so a
 planning tick costs what is due, not how many people exist. A queued message expires: past its
-late window it is marked missed, never sent late; a reminder is skipped at send time when its
-person has walked that day or paused since it was queued. A claim is leased to one dispatcher
-(an owner token), and only that dispatcher may record what became of it.
+late window it is marked missed, never sent late; a reminder (and its "Later" repeat, and the
+"streak at risk" nudge) is skipped at send time when its person has walked that day or paused
+since it was queued. A claim is leased to one dispatcher (an owner token), and only that
+dispatcher may record what became of it.
 """
 
 from __future__ import annotations
