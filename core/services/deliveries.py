@@ -136,8 +136,8 @@ def snooze(uow: UnitOfWork, who: Who, now: datetime) -> tuple[datetime, bool]:
 def claim(uow: UnitOfWork, platform: str, now: datetime,
           limit: int) -> tuple[str, list[Claimed]]:
     """Due messages for one platform, leased to the caller for sending under a new lease
-    token. A reminder whose day was walked or paused since it was queued is skipped, not
-    sent."""
+    token. A reminder whose day was walked or paused since it was queued, or whose person
+    turned reminders off, is skipped, not sent."""
     lease = uuid.uuid4().hex
     claimed = []
     for row in uow.deliveries.claim(platform, now, limit, LEASE, lease):
@@ -151,11 +151,14 @@ def claim(uow: UnitOfWork, platform: str, now: datetime,
 
 
 def _no_longer_needed(uow: UnitOfWork, row: Claimed) -> bool:
-    if row.person_id is None:
+    """True when the person turned reminders (or nudges) off, walked that day or paused since
+    the message was queued."""
+    person = uow.people.person(row.person_id) if row.person_id is not None else None
+    if person is None or person.remind_at is None or (row.kind == NUDGE and not person.nudges):
         return True
     day = date.fromisoformat(row.occurrence)
-    walked = uow.walks.minutes_by_day(row.person_id, day, day)
-    return bool(walked) or bool(uow.pauses.overlapping(row.person_id, day, day))
+    walked = uow.walks.minutes_by_day(person.key, day, day)
+    return bool(walked) or bool(uow.pauses.overlapping(person.key, day, day))
 
 
 def delivered(uow: UnitOfWork, sent: Outgoing, now: datetime) -> None:

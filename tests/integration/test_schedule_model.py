@@ -14,8 +14,8 @@ every step:
   queued; and, for the simple case (fixed settings, a tick every 5-15 minutes, no walks or
   pauses), every day's reminder is received exactly once, at most 15 minutes after its time.
 
-Where the product falls short, the test stays and is marked xfail(strict=True) with the exact
-example (see `test_a_reminder_turned_off_after_it_was_queued_is_not_sent`).
+`test_a_reminder_turned_off_after_it_was_queued_is_not_sent` is the example it found where the
+product fell short (a reminder queued before '/remind off' was still sent); fixed since.
 """
 
 from __future__ import annotations
@@ -460,10 +460,6 @@ def test_ticking_every_few_minutes_sends_every_days_reminder_exactly_once(
 # ----------------------------------------------------------------- found by the model
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a reminder queued before '/remind off' is still sent: /remind 07:30 (UTC), planned at "
-    "07:30 on 2026-03-27, '/remind off' at 07:31, the dispatcher claims it at 07:32 and sends "
-    "it; claim() skips only walked and paused days"))
 def test_a_reminder_turned_off_after_it_was_queued_is_not_sent(tmp_path: Path) -> None:
     engine = sqlite_engine(tmp_path / "coach.db")
     clock = ManualClock(datetime(2026, 3, 27, 6, 0, tzinfo=UTC))
