@@ -205,6 +205,11 @@ GOAL_INVALID = (
     "Example: /goal 150"
 )
 GOAL_SET = "Weekly goal set to {goal} minutes. {week}"
+GOAL_SHOW_PLAN = (
+    "You're following the beginner plan, so this week's target is {days} days of {minutes} min. "
+    "To aim for minutes a week instead, set a goal like /goal 150 (WHO guidance for adults is "
+    "150-300 minutes of moderate activity a week)."
+)
 GOAL_SHOW = (
     "Your weekly goal is {goal} minutes. WHO guidance for adults is 150-300 minutes of moderate "
     "activity a week. Change it like /goal 120"

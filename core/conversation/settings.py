@@ -8,13 +8,17 @@ from core.conversation.turn import Turn
 from core.domain import days as local
 from core.errors import BadInput
 from core.replies import Reply
-from core.services import people, streaks
+from core.services import people, reports, streaks
 
 
 def goal(turn: Turn, args: str) -> Reply:
     """/goal <minutes per week>; without it, the current goal."""
     person = turn.who.person
     if not args.strip():
+        target = reports.week_target(turn.uow, turn.who)
+        if target.plan is not None:  # the plan's week is the target until a goal is chosen
+            return Reply(texts.GOAL_SHOW_PLAN.format(days=target.plan.days,
+                                                     minutes=target.plan.minutes))
         return Reply(texts.GOAL_SHOW.format(goal=person.weekly_goal))
     people.set_goal(turn.who, args)
     snap = streaks.snapshot(turn.uow, person, turn.who.today)

@@ -173,6 +173,8 @@ def test_safety_and_myth_state_only_sourced_facts(ada: Person) -> None:
 
 
 def test_settings_commands_store_and_echo(ada: Person) -> None:
+    # Until a goal is chosen the plan's week is the target, and /goal says so.
+    assert "this week's target is 3 days of 5 min" in ada.say("/goal").text
     assert "Weekly goal set to 120 minutes" in ada.say("/goal 120").text
     assert "Your weekly goal is 120 minutes" in ada.say("/goal").text
     assert "Time zone set to Europe/Berlin" in ada.say("/timezone europe/berlin").text
