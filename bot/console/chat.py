@@ -53,22 +53,14 @@ class ConsoleChat:
             return
         self.count += 1
         message = Message(self.user, private_chat(self.user), line, key=None)
-        pressed = self._button(line)
-        if pressed is None and line.startswith("#") and line[1:].isascii() \
-                and line[1:].isdigit():
-            self._print(texts.CONSOLE_NO_BUTTON.format(number=line[1:]))
-            return
-        if pressed is not None:
+        number = line[1:]
+        if not (line.startswith("#") and number.isascii() and number.isdigit()):
+            await self._answer(lambda: self.coach.handle(message))
+        elif 0 < int(number) <= len(self.buttons):
+            pressed = self.buttons[int(number) - 1]
             await self._answer(lambda: self.coach.press(message, pressed.action))
         else:
-            await self._answer(lambda: self.coach.handle(message))
-
-    def _button(self, line: str) -> Button | None:
-        number = line[1:]
-        if line.startswith("#") and number.isascii() and number.isdigit() \
-                and 0 < int(number) <= len(self.buttons):
-            return self.buttons[int(number) - 1]
-        return None
+            self._print(texts.CONSOLE_NO_BUTTON.format(number=number))
 
     async def _answer(self, ask: Callable[[], Awaitable[Reply]]) -> None:
         """The console's one error hook: user errors as replies, anything else logged."""

@@ -87,9 +87,3 @@ def nudge_time(day_start_hour: int) -> time:
     for a day that starts at midnight; 01:00 for one that starts at 04:00)."""
     return time((day_start_hour - NUDGE_HOURS_BEFORE_END) % 24, 0)
 
-
-def comes_before(first: time, second: time, day_start_hour: int) -> bool:
-    """True if `first` comes earlier than `second` within a walk day."""
-    def position(at: time) -> int:
-        return ((at.hour - day_start_hour) % 24) * 60 + at.minute
-    return position(first) < position(second)
