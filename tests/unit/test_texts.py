@@ -1,7 +1,9 @@
-"""Every sentence in core/texts.py, read the way a careful editor would (issue 9's slips)."""
+"""Every sentence in core/texts/, read the way a careful editor would (issue 9's slips)."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def sentences(value: object = None) -> Iterator[str]:
-    """Every string held by the texts module, in constants, dicts and tuples."""
+    """Every string held by the texts package's modules, in constants, dicts and tuples."""
     if value is None:
-        for name in dir(texts):
-            if name.isupper():
-                yield from sentences(getattr(texts, name))
+        modules = [texts] + [importlib.import_module(f"core.texts.{info.name}")
+                             for info in pkgutil.iter_modules(texts.__path__)]
+        for module in modules:
+            for name in dir(module):
+                if name.isupper():
+                    yield from sentences(getattr(module, name))
     elif isinstance(value, str):
         yield value
     elif isinstance(value, dict):
