@@ -52,13 +52,14 @@ def build_coach(engine: Engine, clock: Clock = system_clock) -> AsyncCoach:
 
 async def run_console(coach: CoachAPI, user: str, output_dir: Path, *,
                       source: TextIO | None = sys.stdin, out: TextIO = sys.stdout,
-                      tick: float = TICK_SECONDS, idle: float = IDLE_SECONDS) -> None:
+                      tick: float = TICK_SECONDS, idle: float = IDLE_SECONDS,
+                      group: str | None = None, admin: bool = False) -> None:
     """The terminal chat until end of input, with the scheduler and a dispatcher that prints
-    the person's reminders when they are due."""
+    the person's reminders when they are due (and, playing a group, its daily post)."""
     from bot.console.chat import ConsoleChat, run_chat
     from bot.console.service import ConsoleService
 
-    chat = ConsoleChat(coach, user, output_dir, out=out)
+    chat = ConsoleChat(coach, user, output_dir, out=out, group=group, admin=admin)
     async with running(coach, [ConsoleService(chat)], tick=tick, idle=idle):
         await run_chat(chat, source)
 

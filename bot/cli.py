@@ -60,6 +60,10 @@ def parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="chat with the coach in this terminal")
     chat.add_argument("--db", help=CLI_DB_HELP)
     chat.add_argument("--user", help="who you are (default: your login name)")
+    chat.add_argument("--group", metavar="NAME",
+                      help="play a group chat named NAME (friends take turns: 'as bob: /join')")
+    chat.add_argument("--admin", action="store_true",
+                      help="with --group: you are the group's admin (/setup, /challenge_time)")
     jobs = commands.add_parser(
         "jobs", help="upcoming reminders and daily posts, and the delivery queue's counts")
     jobs.add_argument("--db", help=CLI_DB_HELP)
@@ -73,7 +77,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    args = parser().parse_args(argv)
+    command_line = parser()
+    args = command_line.parse_args(argv)
+    if getattr(args, "admin", False) and not args.group:
+        command_line.error("--admin needs --group NAME: only a group has admins")
     try:
         settings, secrets = _settings()
         # The terminal chat keeps the screen for the conversation, and the one-shot commands
@@ -100,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if chatting:
             user = getattr(args, "user", None) or _login_name()
-            asyncio.run(app.run_console(coach, user, settings.output_dir))
+            asyncio.run(app.run_console(coach, user, settings.output_dir,
+                                        group=getattr(args, "group", None) or None,
+                                        admin=getattr(args, "admin", False)))
         else:
             asyncio.run(app.run_platforms(settings, coach))
     except KeyboardInterrupt:

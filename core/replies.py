@@ -15,6 +15,16 @@ def spent_when_pressed(action: str) -> bool:
     return kind in ONE_SHOT or (kind == "log" and (action == "log:no" or action.count(":") == 2))
 
 
+# Buttons of an admin's settings panel (/setup): every press needs the presser's admin rights,
+# which adapters ask the platform for and the core checks, and the answer replaces the panel.
+PANELS = frozenset({"setup"})
+
+
+def on_panel(action: str) -> bool:
+    """True for a button of an admins' settings panel."""
+    return action.partition(":")[0] in PANELS
+
+
 def refusal(text: str) -> Reply:
     """The answer to a request the coach refused (a CoachError's text): for the sender, but
     holding nothing personal."""

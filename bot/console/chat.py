@@ -2,6 +2,10 @@
 
 On a terminal it prompts; with piped input it answers each line and exits at end of input, so a
 conversation can be scripted. Charts and exports are written as files and their paths printed.
+
+With a group name the terminal plays a group chat: several people take turns at one keyboard
+(`as bob: /join` for one line, `/as bob` to switch), the starting user may be its admin, and the
+group's daily post prints when it is due.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import codecs
 import io
 import logging
 import os
+import re
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -19,11 +24,15 @@ from typing import TextIO
 from core import texts
 from core.api import CoachAPI, Message
 from core.errors import CoachError
-from core.identity import Platform, UserRef, private_chat
+from core.identity import ChatKind, ChatRef, Platform, UserRef, private_chat
 from core.replies import Attachment, Button, Reply
+from core.texts import setup as group_texts
 
 log = logging.getLogger(__name__)
 PROMPT = "you> "
+# In a group: "as bob: /join" speaks as bob for one line; "/as bob" switches to bob.
+SPEAK_AS = re.compile(r"as\s+(?P<name>[^\s:]{1,32})\s*:\s*(?P<text>.*)", re.IGNORECASE | re.DOTALL)
+SWITCH_TO = re.compile(r"/as(?:\s+(?P<name>\S{1,32}))?", re.IGNORECASE)
 CHUNK = 65_536
 # Direction marks and isolates keep user text from reordering a reply on Telegram and Discord;
 # a terminal shows them as stray characters (or obeys an override typed in a note), so they go.
@@ -36,7 +45,7 @@ class ConsoleChat:
 
     def __init__(
         self, coach: CoachAPI, user_name: str, output_dir: Path,
-        out: TextIO = sys.stdout,
+        out: TextIO = sys.stdout, *, group: str | None = None, admin: bool = False,
     ) -> None:
         self.coach = coach
         self.user = UserRef(Platform.CONSOLE, user_name, user_name)
@@ -45,14 +54,32 @@ class ConsoleChat:
         self.buttons: list[Button] = []
         self.count = 0
         self.prompting = False
+        # Playing a group: who speaks now, who has spoken (their reminders print here too), and
+        # who is an admin (only the starting user, with --admin).
+        self.group = ChatRef(Platform.CONSOLE, group, ChatKind.GROUP, group) if group else None
+        self.speaker = self.user
+        self.present = {user_name}
+        self.admins = {user_name} if group and admin else set()
 
     async def say(self, line: str) -> None:
-        """Send one line to the coach and print the answer; '#2' presses the second button."""
+        """Send one line to the coach and print the answer; '#2' presses the second button. In
+        a group, 'as bob: ...' speaks as bob and '/as bob' switches to bob."""
         line = line.strip()
         if not line:
             return
+        speaker = self.speaker
+        if self.group is not None:
+            if (switch := SWITCH_TO.fullmatch(line)) is not None:
+                self._switch(switch["name"])
+                return
+            if (once := SPEAK_AS.fullmatch(line)) is not None:
+                speaker, line = self._person(once["name"]), once["text"].strip()
+                if not line:
+                    return
         self.count += 1
-        message = Message(self.user, private_chat(self.user), line, key=None)
+        self.present.add(speaker.external_id)
+        message = Message(speaker, self.group or private_chat(speaker), line, key=None,
+                          is_admin=speaker.external_id in self.admins)
         number = line[1:]
         if not (line.startswith("#") and number.isascii() and number.isdigit()):
             await self._answer(lambda: self.coach.handle(message))
@@ -61,6 +88,28 @@ class ConsoleChat:
             await self._answer(lambda: self.coach.press(message, pressed.action))
         else:
             self._print(texts.CONSOLE_NO_BUTTON.format(number=number))
+
+    def _person(self, name: str) -> UserRef:
+        return UserRef(Platform.CONSOLE, name, name)
+
+    def _switch(self, name: str | None) -> None:
+        """/as NAME: speak as NAME from now on."""
+        if not name:
+            self._print(group_texts.CONSOLE_AS_USAGE)
+            return
+        self.speaker = self._person(name)
+        role = group_texts.CONSOLE_ROLE_ADMIN if name in self.admins else ""
+        self._print(group_texts.CONSOLE_NOW_AS.format(name=name, role=role))
+
+    def greet_group(self) -> None:
+        """In a group: where the terminal is, who you are, and how friends take turns."""
+        if self.group is None:
+            return
+        admin = self.user.external_id in self.admins
+        self._print(group_texts.CONSOLE_GROUP_HINT.format(
+            group=self.group.title, user=self.user.external_id,
+            role=group_texts.CONSOLE_ROLE_ADMIN if admin else "",
+            admin_hint=group_texts.CONSOLE_ADMIN_HINT if admin else ""))
 
     async def _answer(self, ask: Callable[[], Awaitable[Reply]]) -> None:
         """The console's one error hook: user errors as replies, anything else logged."""
@@ -108,8 +157,10 @@ class ConsoleChat:
         print(f"\ncoach> {texts.CONSOLE_GOODBYE}", file=self.out, flush=True)
 
     def prompt(self) -> None:
-        """Invite the next line."""
-        print(PROMPT, end="", file=self.out, flush=True)
+        """Invite the next line (in a group: who is speaking, where)."""
+        prompt = PROMPT if self.group is None else \
+            f"{self.speaker.external_id}@{self.group.title}> "
+        print(prompt, end="", file=self.out, flush=True)
 
     def _print(self, text: str) -> None:
         print(f"coach> {text.translate(DIRECTION_MARKS)}\n", file=self.out, flush=True)
@@ -124,8 +175,9 @@ async def run_chat(chat: ConsoleChat, source: TextIO | None = sys.stdin) -> None
         chat.out.reconfigure(errors="replace")
     interactive = source.isatty()
     chat.prompting = interactive
-    if interactive:
+    if interactive and chat.group is None:
         chat.show(Reply(texts.CONSOLE_HINT))
+    chat.greet_group()
     try:
         async for line in read_lines(source, before=chat.prompt if interactive else None):
             await chat.say(line)

@@ -4,9 +4,12 @@ and Discord use."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.console.chat import ConsoleChat
-from core.delivery import Notifier, Outgoing, RetryLater
+from core.delivery import CHALLENGE, Notifier, Outgoing, RetryLater
 from core.identity import Platform
+from core.texts import setup as group_texts
 
 # Someone else's reminder (another --user on the same database) waits this long for them to
 # open the chat; past its late window it is marked missed.
@@ -22,10 +25,22 @@ class ConsoleNotifier:
         self.chat = chat
 
     async def deliver(self, outgoing: Outgoing) -> None:
-        """Print it, or leave it for later when it is for someone not at this terminal."""
-        if outgoing.recipient != self.chat.user.external_id:
+        """Print it, or leave it for later when it is for someone not at this terminal: the
+        group's daily post when this terminal plays that group; a reminder for whoever has
+        spoken here (named, when several take turns)."""
+        group = self.chat.group
+        if outgoing.kind == CHALLENGE:
+            if group is None or outgoing.recipient != group.external_id:
+                raise RetryLater(ABSENT_RETRY_SECONDS, "group not at this terminal")
+            heading = group_texts.CONSOLE_POSTED.format(group=group.title)
+            self.chat.show_unasked(replace(outgoing.reply, title=heading))
+            return
+        if outgoing.recipient not in self.chat.present:
             raise RetryLater(ABSENT_RETRY_SECONDS, "not at this terminal")
-        self.chat.show_unasked(outgoing.reply)
+        reply = outgoing.reply
+        if group is not None:
+            reply = replace(reply, title=group_texts.CONSOLE_FOR.format(name=outgoing.recipient))
+        self.chat.show_unasked(reply)
 
 
 class ConsoleService:

@@ -2,7 +2,8 @@
 
 Discord shows them only to such members (default permissions) and only in servers; the core
 checks Message.is_admin again, because a server can let others use them in its settings.
-/challenge, /join, /leave and /leaderboard take no options and are plain commands.
+/challenge, /join, /leave and /leaderboard take no options and are plain commands; /setup
+answers with a panel of buttons (bot/discord/views.py: Panel).
 """
 
 from __future__ import annotations
@@ -61,5 +62,13 @@ async def challenge_channel(interaction: discord.Interaction[Any],
     await run(interaction, "challenge_channel", channel=str(channel.id) if channel else None)
 
 
+@app_commands.command(name="setup", description=summary("setup"))
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+async def setup(interaction: discord.Interaction[Any]) -> None:
+    """/setup: the daily post's settings with buttons, for members with Manage Server."""
+    await run(interaction, "setup")
+
+
 ADMIN: tuple[AnyCommand, ...] = (challenge_time, challenge_timezone, challenge_goal,
-                                 challenge_channel)
+                                 challenge_channel, setup)

@@ -16,7 +16,7 @@ import discord
 
 from bot.discord import hooks, render
 from bot.discord.identity import message_of
-from core.replies import Button, Reply, spent_when_pressed
+from core.replies import Button, Reply, on_panel, spent_when_pressed
 
 log = logging.getLogger(__name__)
 PREFIX = "rw:"
@@ -127,8 +127,20 @@ class NoNudges(CoachButton, template=r"rw:nudges:off"):
     """No more "streak at risk" nudges."""
 
 
+class Panel(CoachButton, template=r"rw:setup:[A-Za-z0-9_:+\-/]{1,60}"):
+    """A button of the admins' /setup panel: the core checks Manage Server on every click."""
+
+    public = True
+
+    @classmethod
+    def style_for(cls, action: str) -> discord.ButtonStyle:
+        """On/off stands out."""
+        return discord.ButtonStyle.primary if action in ("setup:on", "setup:off") \
+            else cls.button_style
+
+
 ITEMS: tuple[type[CoachButton], ...] = (
-    QuickLog, LogAnswer, Undo, Forget, Screen, Join, Later, NoNudges)
+    QuickLog, LogAnswer, Undo, Forget, Screen, Join, Later, NoNudges, Panel)
 
 
 def item_for(button: Button, row: int | None = None) -> CoachButton:
@@ -161,6 +173,9 @@ async def answer(interaction: discord.Interaction[Any], work: Awaitable[Reply], 
 async def press(interaction: discord.Interaction[Any], item: CoachButton) -> None:
     """The coach's answer to a click; a one-shot button first takes its buttons away."""
     coach, message = hooks.coach_of(interaction), message_of(interaction)
+    if on_panel(item.action):
+        await _redraw(interaction, await coach.press(message, item.action))
+        return
     if spent_when_pressed(item.action) and await _take_buttons_away(interaction):
         reply = await coach.press(message, item.action)
         await render.respond(interaction, reply, view_for(reply))
@@ -176,3 +191,14 @@ async def _take_buttons_away(interaction: discord.Interaction[Any]) -> bool:
         log.info("clicked message of interaction %s is gone; nothing to edit", interaction.id)
         return False
     return True
+
+
+async def _redraw(interaction: discord.Interaction[Any], reply: Reply) -> None:
+    """A panel's new state replaces the clicked panel; anything else (a redelivered click) is
+    an answer of its own. A refusal never gets here: it is raised, and answered ephemerally by
+    the error hook."""
+    pieces = render.parts(reply)
+    if not reply.buttons or len(pieces) != 1:
+        await render.respond(interaction, reply, view_for(reply))
+        return
+    await interaction.response.edit_message(**render.send_args(pieces[0], view_for(reply)))

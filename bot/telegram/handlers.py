@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Chat, ChatMember, Update
+from telegram import CallbackQuery, Chat, ChatMember, Update
 from telegram import Message as TelegramMessage
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
@@ -19,9 +19,9 @@ from bot.telegram import render
 from bot.telegram.identity import message_of, user_ref
 from core import texts
 from core.api import CoachAPI
-from core.command_table import ADMIN_COMMANDS, COMMANDS
-from core.errors import CoachError
-from core.replies import refusal, spent_when_pressed
+from core.command_table import ADMIN_COMMANDS, COMMANDS, PRIVATE_REFUSALS
+from core.errors import CoachError, NotAllowed
+from core.replies import on_panel, refusal, spent_when_pressed
 
 log = logging.getLogger(__name__)
 SEEN_UPDATES = 10_000
@@ -84,7 +84,13 @@ async def command(update: Update, context: CoachContext) -> None:
         if mention is None and name not in COMMAND_NAMES:
             return
     is_admin = name in ADMIN_COMMANDS and await _is_admin(update, context)
-    reply = await context.coach.handle(message_of(update, is_admin=is_admin))
+    try:
+        reply = await context.coach.handle(message_of(update, is_admin=is_admin))
+    except NotAllowed as refused:
+        if name not in PRIVATE_REFUSALS or chat.type == Chat.PRIVATE:
+            raise
+        await render.refuse_privately(context.bot, update, str(refused))
+        return
     await render.send(context.bot, update, reply)
 
 
@@ -97,6 +103,9 @@ async def button(update: Update, context: CoachContext) -> None:
     """A press on an inline button: always answered, one-shot keyboards removed."""
     query = update.callback_query
     assert query is not None
+    if query.data is not None and on_panel(query.data):
+        await _panel_press(update, context, query.data)
+        return
     try:
         await query.answer()
     except BadRequest as error:  # too old to answer (e.g. pressed before a restart): act anyway
@@ -110,6 +119,31 @@ async def button(update: Update, context: CoachContext) -> None:
         except BadRequest as error:  # already edited by an earlier press, or too old
             log.info("keyboard not removed: %s", error.message)
     await render.send(context.bot, update, reply)
+
+
+async def _panel_press(update: Update, context: CoachContext, action: str) -> None:
+    """A press on an admins' settings panel: the presser's rights are asked of Telegram on
+    every press; a refusal is an alert only the presser sees, a change redraws the panel."""
+    query = update.callback_query
+    assert query is not None
+    is_admin = await _is_admin(update, context)
+    try:
+        reply = await context.coach.press(message_of(update, is_admin=is_admin), action)
+    except CoachError as refused:
+        await _answer(query, str(refused)[:render.ALERT_LIMIT], alert=True)
+        return
+    await _answer(query)
+    if reply.buttons and isinstance(query.message, TelegramMessage):
+        await render.redraw(query.message, reply)
+    else:  # not a panel (e.g. "already acted on that"): an answer of its own
+        await render.send(context.bot, update, reply)
+
+
+async def _answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as error:  # too old to answer (pressed before a restart)
+        log.info("callback query not answered: %s", error.message)
 
 
 async def membership(update: Update, context: CoachContext) -> None:

@@ -19,11 +19,17 @@ from telegram import (
     Update,
     User,
 )
-from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit, ParseMode
-from telegram.error import Forbidden
+from telegram.constants import (
+    CallbackQueryLimit,
+    ChatType,
+    InlineKeyboardButtonLimit,
+    MessageLimit,
+    ParseMode,
+)
+from telegram.error import BadRequest, Forbidden
 
 from core import texts
-from core.replies import Reply
+from core.replies import Reply, refusal
 
 log = logging.getLogger(__name__)
 PARSE_MODE = ParseMode.HTML
@@ -32,6 +38,7 @@ PARSE_MODE = ParseMode.HTML
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
 CALLBACK_DATA_LIMIT = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
+ALERT_LIMIT = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH  # 200 characters
 
 
 @dataclass(frozen=True)
@@ -190,3 +197,30 @@ async def _privately(bot: Bot, user: User, reply: Reply) -> Reply:
         return Reply(texts.OPEN_PRIVATE_CHAT.format(name=user.first_name, link=link),
                      personal=False)
     return Reply(texts.SENT_PRIVATELY.format(name=user.first_name), personal=False)
+
+
+async def refuse_privately(bot: Bot, update: Update, text: str) -> None:
+    """A refusal meant for the sender alone. Telegram has no message only one member of a group
+    sees, so it goes to the sender's private chat; while the bot may not write to them (they
+    never pressed Start), it is answered in the group, where it names no one and holds nothing
+    but the rule."""
+    to, user, message = target(update), update.effective_user, update.effective_message
+    if to is None:
+        return
+    anonymous = message is not None and message.sender_chat is not None
+    if user is not None and not anonymous:
+        try:
+            await deliver(bot, Target(user.id), refusal(text))
+            return
+        except Forbidden:
+            log.info("refusal for user %s told in the group: no private chat", user.id)
+    await deliver(bot, to, refusal(text))
+
+
+async def redraw(message: Message, reply: Reply) -> None:
+    """Replace a panel (text and buttons) with its new state; an unchanged one stays."""
+    try:
+        await message.edit_text(messages(reply)[0], parse_mode=PARSE_MODE,
+                                reply_markup=keyboard(reply))
+    except BadRequest as error:  # "message is not modified": pressed the current choice
+        log.info("panel not redrawn: %s", error.message)

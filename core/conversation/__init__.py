@@ -11,13 +11,23 @@ import re
 from dataclasses import replace
 
 from core import texts
-from core.conversation import chats, data, groups, guide, progress, scheduled, settings, walks
+from core.conversation import (
+    chats,
+    data,
+    groups,
+    guide,
+    progress,
+    scheduled,
+    settings,
+    setup,
+    walks,
+)
 from core.conversation.shared import screen_buttons
 from core.conversation.turn import Answer, Handler, Later, Turn
 from core.domain.parsing import WalkEntry, parse_duration
 from core.domain.understanding import Ask, Walk, understand
 from core.errors import NothingToDo
-from core.replies import Reply
+from core.replies import Reply, on_panel
 from core.services import challenges, people
 from core.services.people import PENDING_FORGET, PENDING_SCREEN
 
@@ -45,10 +55,11 @@ HANDLERS: dict[str, Handler] = {
     "challenge_timezone": groups.admin_setting(challenges.set_timezone),
     "challenge_goal": groups.admin_setting(challenges.set_goal),
     "challenge_channel": groups.challenge_channel,
+    "setup": setup.setup,
 }
 NO_ARGUMENTS = frozenset(
     {"undo", "streak", "progress", "plan", "tip", "safety", "myth", "resume", "export", "forget",
-     "challenge", "join", "leave", "leaderboard"}
+     "challenge", "join", "leave", "leaderboard", "setup"}
 )
 # Commands that only read: they run in a read-only unit of work, and a redelivered one is
 # simply answered again.
@@ -102,6 +113,8 @@ _ACTION = re.compile(
 
 def press(turn: Turn, action: str) -> Reply:
     """A button pressed under an earlier reply."""
+    if on_panel(action):
+        return setup.press(turn, action)
     match = _ACTION.fullmatch(action) if len(action) <= 64 else None
     if match is None:
         raise NothingToDo(texts.BUTTON_UNKNOWN)

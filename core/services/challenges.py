@@ -72,10 +72,10 @@ def standings(uow: UnitOfWork, chat: Chat, now: datetime) -> Board:
     return Board(chat, board(rows))
 
 
-def require_admin(is_admin: bool) -> None:
+def require_admin(is_admin: bool, refusal: str = texts.ADMIN_ONLY) -> None:
     """Group settings need group admin rights, as the platform reports them."""
     if not is_admin:
-        raise NotAllowed(texts.ADMIN_ONLY)
+        raise NotAllowed(refusal)
 
 
 def reschedule_post(chat: Chat, after: datetime) -> None:

@@ -36,6 +36,8 @@ from .world import Options, PendingCallback, Webhook, World
 
 ChatLike = Chat | int
 _CONFIGURED = object()
+# The placeholder user Telegram puts in "from" when an admin writes anonymously, as the group.
+GROUP_ANONYMOUS_BOT = User(1087968824, "Group", "GroupAnonymousBot", is_bot=True)
 _TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 
@@ -200,8 +202,12 @@ class FakeTelegram:
             raise ValueError(f"update does not match the Bot API spec: {exc}") from None
 
     def _user_message(self, user: User, chat: ChatLike, content: JSON,
-                      reply_to: int | JSON | None) -> JSON:
+                      reply_to: int | JSON | None, *, anonymous: bool = False) -> JSON:
         state = self._state(chat)
+        if anonymous and (state.chat.is_private
+                          or state.members.get(user.id) not in ("creator", "administrator")):
+            raise ValueError(f"{user.first_name} is no admin of chat {state.chat.id}: only "
+                             "group admins can write anonymously, as the group")
         if state.chat.is_private:
             if state.chat.id != user.id:
                 raise ValueError(f"{user.first_name} is not in private chat {state.chat.id}")
@@ -212,6 +218,12 @@ class FakeTelegram:
         self.world.users[user.id] = user
         message: JSON = {"message_id": state.new_message_id(), "from": user.to_dict(),
                          "chat": state.chat.to_dict(), "date": self.world.now()}
+        if anonymous:
+            # What Telegram sends for an anonymous admin: the group itself as the sender, and
+            # for backward compatibility the placeholder user @GroupAnonymousBot in "from".
+            self.world.users[GROUP_ANONYMOUS_BOT.id] = GROUP_ANONYMOUS_BOT
+            message.update({"from": GROUP_ANONYMOUS_BOT.to_dict(),
+                            "sender_chat": state.chat.to_dict()})
         if reply_to is not None:
             target_id = reply_to if isinstance(reply_to, int) else reply_to["message_id"]
             target = state.messages.get(target_id)
@@ -230,37 +242,43 @@ class FakeTelegram:
         return UpdateId(update["update_id"])
 
     def make_text_update(self, user: User, chat: ChatLike, text: str, *,
-                         reply_to: int | JSON | None = None, topic: int | None = None) -> JSON:
+                         reply_to: int | JSON | None = None, topic: int | None = None,
+                         anonymous: bool = False) -> JSON:
         """A stored message update from `user`, not queued (for post_webhook or redeliver);
-        `topic` is the forum topic (message_thread_id) it is written in."""
+        `topic` is the forum topic (message_thread_id) it is written in; `anonymous`: an admin
+        writing as the group (sender_chat), as admins who stay anonymous do."""
         entities = auto_entities(text)
         content: JSON = {"text": text, **({"entities": entities} if entities else {})}
         if topic is not None:
             content.update(message_thread_id=topic, is_topic_message=True)
         update_id = self.world.queue.next_id()
         update: JSON = {"update_id": update_id,
-                        "message": self._user_message(user, chat, content, reply_to)}
+                        "message": self._user_message(user, chat, content, reply_to,
+                                                      anonymous=anonymous)}
         self._check_update(update)
         self.world.queue.by_id[update_id] = update
         return update
 
     def send_text(self, user: User, chat: ChatLike, text: str, *,
                         reply_to: int | JSON | None = None,
-                        topic: int | None = None) -> UpdateId:
+                        topic: int | None = None, anonymous: bool = False) -> UpdateId:
         """`user` writes `text` in `chat` (commands, mentions and links get entities), in a
-        forum `topic` if given; the update_id."""
-        update = self.make_text_update(user, chat, text, reply_to=reply_to, topic=topic)
+        forum `topic` if given, as the group itself if `anonymous`; the update_id."""
+        update = self.make_text_update(user, chat, text, reply_to=reply_to, topic=topic,
+                                       anonymous=anonymous)
         self.world.queue.push(update)
         return UpdateId(update["update_id"])
 
     def send_command(self, user: User, chat: ChatLike, command: str, args: str = "", *,
-                           mention: bool | None = None, topic: int | None = None) -> UpdateId:
+                           mention: bool | None = None, topic: int | None = None,
+                           anonymous: bool = False) -> UpdateId:
         """`user` sends /command (as /command@BotName in groups unless mention=False)."""
         in_group = not self._state(chat).chat.is_private
         text = "/" + command.lstrip("/")
         if mention if mention is not None else in_group:
             text += f"@{self.bot_user.username}"
-        return self.send_text(user, chat, f"{text} {args}".rstrip(), topic=topic)
+        return self.send_text(user, chat, f"{text} {args}".rstrip(), topic=topic,
+                              anonymous=anonymous)
 
     def send_callback(self, user: User, chat: ChatLike, message: int | JSON | Call,
                             data: str, *, check_button: bool = True) -> UpdateId:

@@ -67,6 +67,10 @@ def _store(world: World, state: ChatState, params: Params, content: JSON) -> JSO
     }
     if reply_to is not None:
         message["reply_to_message"] = reply_to
+    thread = params.get("message_thread_id")
+    if thread is not None and state.chat.is_forum:
+        # A message sent into a forum topic belongs to it, as Telegram reports it back.
+        message.update(message_thread_id=int(thread), is_topic_message=True)
     message.update(content)
     markup = params.get("reply_markup")
     if isinstance(markup, dict) and "inline_keyboard" in markup:
