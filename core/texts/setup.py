@@ -42,7 +42,8 @@ ADMINS_ONLY = (
 # --- the terminal chat playing a group (retrowalk chat --group NAME [--admin]) ----------------
 CONSOLE_GROUP_HINT = (
     "This terminal is the group {group}, and you are {user}{role}. Friends can take turns: "
-    "start a line with "as bob:" to speak as bob once ("as bob: /join"), or type /as bob to switch. "
+    'start a line with "as bob:" to speak as bob once ("as bob: /join"), or type /as bob to '
+    "switch. "
     "Try /challenge, /join, /log 15 min, /leaderboard{admin_hint}."
 )
 CONSOLE_ROLE_ADMIN = ", one of its admins"
