@@ -161,8 +161,10 @@ async def _is_admin(update: Update, context: CoachContext) -> bool:
     assert chat is not None and user is not None and message is not None
     if chat.type == Chat.PRIVATE:
         return False
-    if message.sender_chat is not None and message.sender_chat.id == chat.id:
-        return True  # an anonymous admin writes as the group itself
+    if message.sender_chat is not None:
+        # An anonymous admin writes as the group itself. A linked channel (or another chat)
+        # writing here is no admin, and its "from" is a placeholder not worth asking about.
+        return message.sender_chat.id == chat.id
     member = await context.bot.get_chat_member(chat.id, user.id)
     return member.status in ADMIN_STATUSES
 

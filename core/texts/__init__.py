@@ -399,8 +399,9 @@ CHALLENGE_SETTINGS = (
     "Challenge settings for {chat}: daily post {state} at {time} ({zone}), goal {goal} min a day."
 )
 CHALLENGE_SETTINGS_HINT = (
-    "Admins change them with /challenge_time 07:30 (or off), /challenge_timezone Europe/Berlin, "
-    "/challenge_goal 10, and /challenge_channel sent where the post should go."
+    "Admins change them with /setup (buttons), or the shortcuts /challenge_time 07:30 (or off), "
+    "/challenge_timezone Europe/Berlin, /challenge_goal 10, and /challenge_channel sent where "
+    "the post should go."
 )
 CHALLENGE_CHANNEL_HERE = (
     "Send /challenge_channel in the channel or topic where the daily post should go; it takes "

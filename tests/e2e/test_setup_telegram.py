@@ -164,3 +164,13 @@ async def test_an_anonymous_admin_writing_as_the_group_gets_the_panel(world: Wor
     fake.send_command(world.ada, group, "challenge_time", "07:30", anonymous=True)
     changed = await fake.next_reply(group)
     assert changed.text is not None and "at 07:30 (UTC)" in changed.text
+
+
+async def test_someone_writing_as_a_channel_is_no_admin_and_telegram_is_not_asked(
+        world: World) -> None:
+    fake, group = world.fake, world.group
+    news = Chat(-1_002_000_000_001, "channel", title="Walk news")
+    fake.send_as_channel(news, group, f"/setup@{fake.bot_user.username}")
+    refused = await fake.next_reply(group)  # no private chat with a channel: said in the group
+    assert refused.text == words.ADMINS_ONLY
+    assert fake.calls_to("getChatMember") == []

@@ -38,6 +38,8 @@ ChatLike = Chat | int
 _CONFIGURED = object()
 # The placeholder user Telegram puts in "from" when an admin writes anonymously, as the group.
 GROUP_ANONYMOUS_BOT = User(1087968824, "Group", "GroupAnonymousBot", is_bot=True)
+# ... and when someone writes in a group as a channel of theirs.
+CHANNEL_BOT = User(136817688, "Channel", "Channel_Bot", is_bot=True)
 _TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 
@@ -279,6 +281,21 @@ class FakeTelegram:
             text += f"@{self.bot_user.username}"
         return self.send_text(user, chat, f"{text} {args}".rstrip(), topic=topic,
                               anonymous=anonymous)
+
+    def send_as_channel(self, channel: Chat, chat: ChatLike, text: str) -> UpdateId:
+        """Someone writes `text` in a group as their `channel` (sender_chat), as Telegram lets
+        channel owners and a linked channel's posts arrive; "from" is @Channel_Bot."""
+        state = self._state(chat)
+        if channel.type != "channel" or state.chat.is_private:
+            raise ValueError("only a channel writes as a channel, and only in a group")
+        self.world.users[CHANNEL_BOT.id] = CHANNEL_BOT
+        entities = auto_entities(text)
+        message: JSON = {"message_id": state.new_message_id(), "from": CHANNEL_BOT.to_dict(),
+                         "sender_chat": channel.to_dict(), "chat": state.chat.to_dict(),
+                         "date": self.world.now(), "text": text,
+                         **({"entities": entities} if entities else {})}
+        state.messages[message["message_id"]] = message
+        return self._enqueue({"message": message})
 
     def send_callback(self, user: User, chat: ChatLike, message: int | JSON | Call,
                             data: str, *, check_button: bool = True) -> UpdateId:
