@@ -4,7 +4,7 @@ On a terminal it prompts; with piped input it answers each line and exits at end
 conversation can be scripted. Charts and exports are written as files and their paths printed.
 
 With a group name the terminal plays a group chat: several people take turns at one keyboard
-(`as bob: /join` for one line, `/as bob` to switch), the starting user may be its admin, and the
+(`as bob: /join` for one line, `as bob` to switch), the starting user may be its admin, and the
 group's daily post prints when it is due.
 """
 
@@ -30,9 +30,9 @@ from core.texts import setup as group_texts
 
 log = logging.getLogger(__name__)
 PROMPT = "you> "
-# In a group: "as bob: /join" speaks as bob for one line; "/as bob" switches to bob.
+# In a group: "as bob: /join" speaks as bob for one line; "as bob" (or "/as bob") switches.
 SPEAK_AS = re.compile(r"as\s+(?P<name>[^\s:]{1,32})\s*:\s*(?P<text>.*)", re.IGNORECASE | re.DOTALL)
-SWITCH_TO = re.compile(r"/as(?:\s+(?P<name>\S{1,32}))?", re.IGNORECASE)
+SWITCH_TO = re.compile(r"/?as(?:\s+(?P<name>[^\s:]{1,32}))?", re.IGNORECASE)
 CHUNK = 65_536
 # Direction marks and isolates keep user text from reordering a reply on Telegram and Discord;
 # a terminal shows them as stray characters (or obeys an override typed in a note), so they go.
@@ -63,7 +63,7 @@ class ConsoleChat:
 
     async def say(self, line: str) -> None:
         """Send one line to the coach and print the answer; '#2' presses the second button. In
-        a group, 'as bob: ...' speaks as bob and '/as bob' switches to bob."""
+        a group, 'as bob: ...' speaks as bob and 'as bob' switches to bob."""
         line = line.strip()
         if not line:
             return
@@ -93,7 +93,7 @@ class ConsoleChat:
         return UserRef(Platform.CONSOLE, name, name)
 
     def _switch(self, name: str | None) -> None:
-        """/as NAME: speak as NAME from now on."""
+        """'as NAME': speak as NAME from now on."""
         if not name:
             self._print(group_texts.CONSOLE_AS_USAGE)
             return

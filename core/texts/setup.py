@@ -42,13 +42,14 @@ ADMINS_ONLY = (
 # --- the terminal chat playing a group (retrowalk chat --group NAME [--admin]) ----------------
 CONSOLE_GROUP_HINT = (
     "This terminal is the group {group}, and you are {user}{role}. Friends can take turns: "
-    'start a line with "as bob:" to speak as bob once ("as bob: /join"), or type /as bob to '
-    "switch. "
+    'start a line with "as bob:" to speak as bob once ("as bob: /join"), or type "as bob" '
+    "alone to switch. "
     "Try /challenge, /join, /log 15 min, /leaderboard{admin_hint}."
 )
 CONSOLE_ROLE_ADMIN = ", one of its admins"
 CONSOLE_ADMIN_HINT = " and, as its admin, /setup"
 CONSOLE_NOW_AS = "Now speaking as {name}{role}."
-CONSOLE_AS_USAGE = "Say who, in one word: /as bob"
+CONSOLE_AS_USAGE = 'Say who, in one word: "as bob"'
+
 CONSOLE_POSTED = "Posted in {group}:"
 CONSOLE_FOR = "For {name}:"

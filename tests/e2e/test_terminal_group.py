@@ -18,7 +18,7 @@ from tests.support import ManualClock
 
 def test_an_admin_and_friends_try_setup_and_the_challenge_in_one_terminal(
         tmp_path: Path) -> None:
-    lines = ["/setup", "#4", "as bob: /setup", "as bob: #1", "/as bob", "/join", "/as ada",
+    lines = ["/setup", "#4", "as bob: /setup", "as bob: #1", "as bob", "/join", "/as ada",
              "/join", "/log 20 min", "as cy: /join", "/leaderboard"]
     result = run(["chat", "--user", "ada", "--group", "Walkers", "--admin"], tmp_path,
                  "\n".join(lines) + "\n")
