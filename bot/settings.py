@@ -24,6 +24,7 @@ EXAMPLES = {
     "discord_token_file": "/run/secrets/discord_token",
     "discord_api_url": DISCORD_API,
     "discord_dev_guild": "123456789012345678",
+    "plan_seconds": "30",
 }
 
 
@@ -65,6 +66,16 @@ class Settings(BaseSettings):
     discord_api_url: str = DISCORD_API
     discord_gateway_url: str | None = None
     discord_dev_guild: int | None = None
+
+    # Several processes on PostgreSQL (`retrowalk run --role ...`, bot/cluster.py).
+    plan_seconds: int = 30
+
+    @field_validator("plan_seconds")
+    @classmethod
+    def _whole_seconds_in_a_minute(cls, value: int) -> int:
+        if not 1 <= value <= 59:
+            raise ValueError("use a number of seconds from 1 to 59")
+        return value
 
     @field_validator("log_level")
     @classmethod

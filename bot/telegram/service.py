@@ -108,8 +108,11 @@ class TelegramService:
     """Polling (the default) or a webhook when RETROWALK_TELEGRAM_WEBHOOK_URL is set."""
 
     def __init__(self, settings: Settings, token: str, coach: CoachAPI, *,
-                 rate_limited: bool = True, concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+                 rate_limited: bool = True, concurrent_updates: int = CONCURRENT_UPDATES,
+                 receive: bool = True) -> None:
         self.settings = settings
+        # False: a sender only (`retrowalk run --role worker`): the bot sends, receives nothing.
+        self.receive = receive
         self._redact = RedactSecrets([token])
         for name in URL_LOGGERS:
             logging.getLogger(name).addFilter(self._redact)
@@ -136,6 +139,8 @@ class TelegramService:
             # PTB's message quotes the rejected token; this one reaches logs and tracebacks.
             raise InvalidToken("Telegram rejected the bot token (RETROWALK_TELEGRAM_TOKEN)") \
                 from None
+        if not self.receive:
+            return
         await self._register_commands()
         updater = application.updater
         assert updater is not None
