@@ -46,6 +46,14 @@ LIMIT = 30  # Telegram's messages a second, which the fake enforces
 pytestmark = pytest.mark.timeout(420)
 
 
+def running_drains(engine: Engine) -> set[int]:
+    """The ids of the drain jobs procrastinate has as running."""
+    with engine.connect() as connection:
+        return {int(r[0]) for r in connection.execute(text(
+            "SELECT id FROM procrastinate.procrastinate_jobs "
+            "WHERE task_name = 'drain' AND status = 'doing'"))}
+
+
 @pytest.fixture
 def cluster_db(postgres_admin: str) -> Iterator[tuple[str, Engine]]:
     """A fresh database of its own (procrastinate's jobs included), migrated."""
@@ -82,6 +90,7 @@ async def test_a_sigkilled_sender_loses_nothing_and_a_standby_sends_the_rest_und
             await sender.stop(signal.SIGKILL)
             at_kill = sum(sent_to(telegram, chats).values())
             held = leased(engine)
+            stalled = running_drains(engine)
             assert at_kill < REMINDERS, "the fan-out finished before the kill"
             assert let_leases_run_out(engine) == len(held)
             await until(lambda: any(w.sending for w in workers if w is not sender), 30,
@@ -89,6 +98,10 @@ async def test_a_sigkilled_sender_loses_nothing_and_a_standby_sends_the_rest_und
             await until(lambda: set(sent_to(telegram, chats | group_ids)) == chats | group_ids,
                         180, "every reminder and post arrived")
             await until(lambda: set(statuses(engine)) == {"sent"}, 60, "all recorded as sent")
+            # The killed sender's drain job stopped beating: a scheduler's `recover` job finds
+            # it (after STALLED_SECONDS, at its next minute) and queues it again or closes it.
+            await until(lambda: not stalled & running_drains(engine), 150,
+                        "the stalled drain job recovered")
         finally:
             logs = {id(r): await r.stop() for r in roles}
         floods = list(telegram.floods)
@@ -120,3 +133,5 @@ async def test_a_sigkilled_sender_loses_nothing_and_a_standby_sends_the_rest_und
     assert len(planned_posts) == GROUPS and set(planned_posts.values()) == {1}
     assert set(posts.values()) == {1}
     assert violations == []
+    assert stalled, "no drain job was running at the kill"
+    assert any("stalled: its worker died" in logs[id(r)] for r in roles if r.role == "scheduler")
