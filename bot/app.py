@@ -71,12 +71,14 @@ class PlatformService(Protocol):
     def notifier(self) -> Notifier: ...
 
 
-def platform_services(settings: Settings, coach: CoachAPI) -> list[PlatformService]:
-    """The adapters whose tokens are set."""
+def platform_services(settings: Settings, coach: CoachAPI,
+                      role: str = "all") -> list[PlatformService]:
+    """The adapters whose tokens are set (for `role` web only Telegram, for gateway only
+    Discord)."""
     services: list[PlatformService] = []
     telegram_token = settings.telegram_secret()
     discord_token = settings.discord_secret()
-    if telegram_token:
+    if telegram_token and role in ("all", "web"):
         # python-telegram-bot 22 warns each time it builds a RetryAfter unless its next major's
         # time periods (timedelta, not int) are opted into, and an environment variable is its
         # only switch. Set for this process, which serves the bot until it exits, and never
@@ -84,8 +86,9 @@ def platform_services(settings: Settings, coach: CoachAPI) -> list[PlatformServi
         os.environ.setdefault("PTB_TIMEDELTA", "true")
         from bot.telegram.service import TelegramService
 
-        services.append(TelegramService(settings, telegram_token, coach))
-    if discord_token:
+        services.append(TelegramService(settings, telegram_token, coach,
+                                        shared_updates=role == "web"))
+    if discord_token and role in ("all", "gateway"):
         from bot.discord.service import DiscordService
 
         services.append(DiscordService(settings, discord_token, coach))
@@ -167,8 +170,7 @@ async def run_role(settings: Settings, coach: CoachAPI, url: str, role: str) -> 
     elif role == "worker":
         await _run_senders(settings, coach, url, stop)
     else:
-        services = [s for s in platform_services(settings, coach)
-                    if (role == "web") == (type(s).__name__ == "TelegramService")]
+        services = platform_services(settings, coach, role)
         started: list[PlatformService] = []
         try:
             for service in services:

@@ -44,6 +44,11 @@ ROLE_NEEDS_POSTGRES = (
     "postgresql+psycopg://retrowalk@db/retrowalk (or use --role all with SQLite)"
 )
 ROLE_NEEDS_TELEGRAM = "--role {role} needs a Telegram token: set RETROWALK_TELEGRAM_TOKEN"
+ROLE_NEEDS_WEBHOOK = (
+    "--role web needs the webhook every replica shares: set RETROWALK_TELEGRAM_WEBHOOK_URL and "
+    "RETROWALK_TELEGRAM_WEBHOOK_SECRET, e.g. https://bot.example.org/telegram and a long "
+    "random string"
+)
 JOBS_HEADING = "Upcoming (local time, then UTC):"
 JOBS_NONE = "No reminders or daily posts are set."
 JOBS_QUEUE = "Delivery queue: {counts}"
@@ -95,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise Refused(ROLE_NEEDS_POSTGRES.format(role=role))
         if role in ("web", "worker") and not settings.telegram_secret():
             raise Refused(ROLE_NEEDS_TELEGRAM.format(role=role))
+        if role == "web" and not (settings.telegram_webhook_url
+                                  and settings.telegram_webhook_secret):
+            raise Refused(ROLE_NEEDS_WEBHOOK)
         engine = _database(url)
     except Refused as refusal:
         print(refusal, file=sys.stderr)

@@ -109,7 +109,7 @@ class TelegramService:
 
     def __init__(self, settings: Settings, token: str, coach: CoachAPI, *,
                  rate_limited: bool = True, concurrent_updates: int = CONCURRENT_UPDATES,
-                 receive: bool = True) -> None:
+                 receive: bool = True, shared_updates: bool = False) -> None:
         self.settings = settings
         # False: a sender only (`retrowalk run --role worker`): the bot sends, receives nothing.
         self.receive = receive
@@ -118,6 +118,8 @@ class TelegramService:
             logging.getLogger(name).addFilter(self._redact)
         self.application = build_application(settings, token, coach, rate_limited=rate_limited,
                                              concurrent_updates=concurrent_updates)
+        # True for webhook replicas: an update one replica took is skipped by the others.
+        self.application.bot_data.shared = shared_updates
         secret = settings.telegram_webhook_secret
         # The secret Telegram echoes on every webhook request; random unless one is configured
         # (configure one when several instances share the webhook).
