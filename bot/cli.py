@@ -44,6 +44,7 @@ ROLE_NEEDS_POSTGRES = (
     "postgresql+psycopg://retrowalk@db/retrowalk (or use --role all with SQLite)"
 )
 ROLE_NEEDS_TELEGRAM = "--role {role} needs a Telegram token: set RETROWALK_TELEGRAM_TOKEN"
+ROLE_NEEDS_DISCORD = "--role gateway needs a Discord token: set RETROWALK_DISCORD_TOKEN"
 ROLE_NEEDS_WEBHOOK = (
     "--role web needs the webhook every replica shares: set RETROWALK_TELEGRAM_WEBHOOK_URL and "
     "RETROWALK_TELEGRAM_WEBHOOK_SECRET, e.g. https://bot.example.org/telegram and a long "
@@ -100,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise Refused(ROLE_NEEDS_POSTGRES.format(role=role))
         if role in ("web", "worker") and not settings.telegram_secret():
             raise Refused(ROLE_NEEDS_TELEGRAM.format(role=role))
+        if role == "gateway" and not settings.discord_secret():
+            raise Refused(ROLE_NEEDS_DISCORD)
         if role == "web" and not (settings.telegram_webhook_url
                                   and settings.telegram_webhook_secret):
             raise Refused(ROLE_NEEDS_WEBHOOK)
@@ -154,6 +157,7 @@ def _settings() -> tuple[Settings, list[str]]:
     try:
         settings = Settings()
         secrets = [s for s in (settings.telegram_secret(), settings.discord_secret()) if s]
+        settings.discord_shards()  # checked now, for a one-line answer
     except ValidationError as error:
         raise Refused("\n".join(_bad_setting(e) for e in error.errors())) from None
     except SettingError as error:

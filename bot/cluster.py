@@ -80,6 +80,9 @@ class Jobs:
             conninfo=conninfo(url), kwargs={"options": f"-c search_path={JOBS_SCHEMA}"},
             min_size=1, max_size=4)
         self.app = procrastinate.App(connector=connector)
+        if not log.isEnabledFor(logging.DEBUG):
+            # Procrastinate logs every job's start and end at INFO: several lines a tick.
+            logging.getLogger("procrastinate").setLevel(logging.WARNING)
         self._register(max(1, min(59, plan_seconds)))
 
     def _register(self, plan_seconds: int) -> None:
