@@ -40,6 +40,7 @@ PLAN_QUEUE = "planning"
 PLAN_SECONDS = 30
 RECOVER_CRON = "* * * * *"
 PURGE_CRON = "7 * * * *"
+KEEP_JOBS_HOURS = 72
 # A worker that has not written its heartbeat for this long is taken for dead: its running jobs
 # are stalled. Procrastinate's workers write one every HEARTBEAT_SECONDS.
 HEARTBEAT_SECONDS = 5.0
@@ -119,6 +120,10 @@ class Jobs:
             purged = await self.coach.purge_deliveries()
             if purged:
                 log.info("purged %d finished deliveries", purged)
+            # Failed and closed jobs are kept a while for a look, then go too.
+            await self.app.job_manager.delete_old_jobs(
+                nb_hours=KEEP_JOBS_HOURS, include_failed=True, include_cancelled=True,
+                include_aborted=True)
 
     async def defer_drain(self, platform: str) -> None:
         """Ask the platform's sender to send what is due (a no-op when a drain already waits)."""
