@@ -14,7 +14,8 @@ For 1, 2 and 4 processes, side by side in one run, on one fresh PostgreSQL datab
 
 The fake Telegram, the load and the processes share this machine's cores.
 
-    .venv/bin/python bench/scale.py [--seconds 20] [--people 40] [--reminders 3000]
+    .venv/bin/python bench/scale.py [--seconds 20] [--people 200] [--reminders 3000]
+    .venv/bin/python bench/scale.py --only fanout --workers 3 --reminders 10000  # the full count
 """
 
 from __future__ import annotations
@@ -169,12 +170,21 @@ async def fan_out(admin: str, workers: int, reminders: int) -> FanOut:
     return result
 
 
-async def main(seconds: float, people: int, reminders: int) -> None:
+async def main(seconds: float, people: int, reminders: int, only: str | None,
+               workers: list[int]) -> None:
     with postgres.server() as admin:
         if admin is None:
             raise SystemExit("no PostgreSQL server reachable and no binaries to start one")
-        logs = [await logs_through_replicas(admin, n, people, seconds) for n in COUNTS]
-        fans = [await fan_out(admin, n, reminders) for n in COUNTS]
+        logs = [await logs_through_replicas(admin, n, people, seconds) for n in COUNTS
+                if only in (None, "logs")]
+        fans = [await fan_out(admin, n, reminders) for n in workers if only in (None, "fanout")]
+    if logs:
+        print_logs(logs, people, seconds)
+    if fans:
+        print_fans(fans, reminders)
+
+
+def print_logs(logs: list[Logs], people: int, seconds: float) -> None:
     print(f"/log through webhook replicas ({people} people, {seconds:.0f} s each, "
           f"{os.cpu_count()} cores)")
     for r in logs:
@@ -184,6 +194,9 @@ async def main(seconds: float, people: int, reminders: int) -> None:
     print(f"  throughput 2 over 1:      {two.rate / one.rate:.2f}x")
     print(f"  throughput 4 over 2:      {four.rate / two.rate:.2f}x")
     print(f"  cost per update 4 over 2: {four.cost / two.cost:.2f}x")
+
+
+def print_fans(fans: list[FanOut], reminders: int) -> None:
     print(f"reminder fan-out ({reminders} reminders, 1 scheduler, strict Telegram limits)")
     for f in fans:
         print(f"  {f.workers} worker(s): {f.rate:5.1f}/s = {f.rate / TELEGRAM_RATE:.2f} of "
@@ -193,7 +206,10 @@ async def main(seconds: float, people: int, reminders: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--people", type=int, default=40)
+    parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--reminders", type=int, default=3000)
+    parser.add_argument("--only", choices=("logs", "fanout"))
+    parser.add_argument("--workers", default="1,2,4", help="worker counts for the fan-out")
     args = parser.parse_args()
-    asyncio.run(main(args.seconds, args.people, args.reminders))
+    asyncio.run(main(args.seconds, args.people, args.reminders, args.only,
+                     [int(n) for n in args.workers.split(",")]))
