@@ -72,12 +72,14 @@ class PlatformService(Protocol):
     def notifier(self) -> Notifier: ...
 
 
-def platform_services(settings: Settings, coach: CoachAPI) -> list[PlatformService]:
-    """The adapters whose tokens are set."""
+def platform_services(settings: Settings, coach: CoachAPI,
+                      role: str = "all") -> list[PlatformService]:
+    """The adapters whose tokens are set (for `role` web only Telegram, for gateway only
+    Discord)."""
     services: list[PlatformService] = []
     telegram_token = settings.telegram_secret()
     discord_token = settings.discord_secret()
-    if telegram_token:
+    if telegram_token and role in ("all", "web"):
         # python-telegram-bot 22 warns each time it builds a RetryAfter unless its next major's
         # time periods (timedelta, not int) are opted into, and an environment variable is its
         # only switch. Set for this process, which serves the bot until it exits, and never
@@ -85,8 +87,9 @@ def platform_services(settings: Settings, coach: CoachAPI) -> list[PlatformServi
         os.environ.setdefault("PTB_TIMEDELTA", "true")
         from bot.telegram.service import TelegramService
 
-        services.append(TelegramService(settings, telegram_token, coach))
-    if discord_token:
+        services.append(TelegramService(settings, telegram_token, coach,
+                                        shared_updates=role == "web"))
+    if discord_token and role in ("all", "gateway"):
         from bot.discord.service import DiscordService
 
         services.append(DiscordService(settings, discord_token, coach))
@@ -122,14 +125,80 @@ async def running(
             await service.stop()
 
 
-async def run_platforms(settings: Settings, coach: CoachAPI) -> None:
-    """Telegram and/or Discord on one event loop, sharing one coach, until SIGTERM or SIGINT,
-    which stop everything gracefully."""
+def _stop_on_signals() -> asyncio.Event:
+    """Set by SIGTERM or SIGINT."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(stop_signal, stop.set)
+    return stop
+
+
+async def run_platforms(settings: Settings, coach: CoachAPI) -> None:
+    """Telegram and/or Discord on one event loop, sharing one coach, until SIGTERM or SIGINT,
+    which stop everything gracefully."""
+    stop = _stop_on_signals()
     async with running(coach, platform_services(settings, coach)):
         log.info("running; stop with SIGTERM or Ctrl-C")
         await stop.wait()
     log.info("stopped")
+
+
+# `retrowalk run --role`: `all` is one process doing everything (the in-process dispatcher and
+# APScheduler, on SQLite or PostgreSQL); the others split it over processes on PostgreSQL, with
+# procrastinate carrying the planning and sending (bot/cluster.py).
+ROLES = ("all", "web", "gateway", "worker", "scheduler")
+
+
+# The platforms a cluster's workers send for (Discord's deliveries need `--role all` for now).
+CLUSTER_PLATFORMS = ["telegram"]
+
+
+async def run_role(settings: Settings, coach: CoachAPI, url: str, role: str) -> None:
+    """One role of a cluster until SIGTERM or SIGINT: `web` receives Telegram updates (its
+    webhook), `gateway` Discord's, `worker` sends deliveries (one sender per bot token, the
+    others stand by), `scheduler` plans them."""
+    if role == "all":
+        await run_platforms(settings, coach)
+        return
+    from bot import cluster
+
+    stop = _stop_on_signals()
+    if role == "scheduler":
+        await cluster.run_scheduler(
+            cluster.Jobs(url, coach, CLUSTER_PLATFORMS, plan_seconds=settings.plan_seconds),
+            stop)
+    elif role == "worker":
+        await _run_senders(settings, coach, url, stop)
+    else:
+        services = platform_services(settings, coach, role)
+        started: list[PlatformService] = []
+        try:
+            for service in services:
+                await service.start()
+                started.append(service)
+            log.info("running as %s; stop with SIGTERM or Ctrl-C", role)
+            await stop.wait()
+        finally:
+            for service in reversed(started):
+                await service.stop()
+    log.info("stopped")
+
+
+async def _run_senders(settings: Settings, coach: CoachAPI, url: str,
+                       stop: asyncio.Event) -> None:
+    from bot import cluster
+    from bot.telegram.service import TelegramService
+
+    token = settings.telegram_secret()
+    if not token:
+        await stop.wait()
+        return
+    os.environ.setdefault("PTB_TIMEDELTA", "true")  # as in platform_services
+    service = TelegramService(settings, token, coach, receive=False)
+    await service.start()
+    try:
+        jobs = cluster.Jobs(url, coach, CLUSTER_PLATFORMS, plan_seconds=settings.plan_seconds)
+        await cluster.run_sender(jobs, "telegram", token, service.notifier(), stop)
+    finally:
+        await service.stop()

@@ -39,6 +39,17 @@ DATABASE_URL_INVALID = (
     "--db sqlite:////var/lib/retrowalk/retrowalk.db or --db postgresql+psycopg://user@host/walks"
 )
 DATABASE_UNREACHABLE = "Can't open the database {url}: {problem}"
+ROLE_NEEDS_POSTGRES = (
+    "--role {role} needs PostgreSQL, shared by every process: set RETROWALK_DATABASE_URL, e.g. "
+    "postgresql+psycopg://retrowalk@db/retrowalk (or use --role all with SQLite)"
+)
+ROLE_NEEDS_TELEGRAM = "--role {role} needs a Telegram token: set RETROWALK_TELEGRAM_TOKEN"
+ROLE_NEEDS_DISCORD = "--role gateway needs a Discord token: set RETROWALK_DISCORD_TOKEN"
+ROLE_NEEDS_WEBHOOK = (
+    "--role web needs the webhook every replica shares: set RETROWALK_TELEGRAM_WEBHOOK_URL and "
+    "RETROWALK_TELEGRAM_WEBHOOK_SECRET, e.g. https://bot.example.org/telegram and a long "
+    "random string"
+)
 JOBS_HEADING = "Upcoming (local time, then UTC):"
 JOBS_NONE = "No reminders or daily posts are set."
 JOBS_QUEUE = "Delivery queue: {counts}"
@@ -57,6 +68,8 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="start the coach: Telegram/Discord when a token is set, else the terminal chat")
     run.add_argument("--db", help=CLI_DB_HELP)
+    run.add_argument("--role", choices=app.ROLES, default="all",
+                     help="what this process does (default: all; the others need PostgreSQL)")
     chat = commands.add_parser("chat", help="chat with the coach in this terminal")
     chat.add_argument("--db", help=CLI_DB_HELP)
     chat.add_argument("--user", help="who you are (default: your login name)")
@@ -85,10 +98,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings, secrets = _settings()
         # The terminal chat keeps the screen for the conversation, and the one-shot commands
         # for their report: only warnings are logged.
-        chatting = args.command == "chat" or (args.command == "run" and not secrets)
+        role = getattr(args, "role", "all")
+        chatting = args.command == "chat" or (
+            args.command == "run" and role == "all" and not secrets)
         quiet = chatting or args.command in ("jobs", "db")
         logs.configure("WARNING" if quiet else settings.log_level, secrets)
-        engine = _database(app.database_url(settings, args.db))
+        url = app.database_url(settings, args.db)
+        if role != "all" and not url.startswith("postgresql"):
+            raise Refused(ROLE_NEEDS_POSTGRES.format(role=role))
+        if role in ("web", "worker") and not settings.telegram_secret():
+            raise Refused(ROLE_NEEDS_TELEGRAM.format(role=role))
+        if role == "gateway" and not settings.discord_secret():
+            raise Refused(ROLE_NEEDS_DISCORD)
+        if role == "web" and not (settings.telegram_webhook_url
+                                  and settings.telegram_webhook_secret):
+            raise Refused(ROLE_NEEDS_WEBHOOK)
+        engine = _database(url)
     except Refused as refusal:
         print(refusal, file=sys.stderr)
         return USAGE_ERROR
@@ -111,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                         group=getattr(args, "group", None) or None,
                                         admin=getattr(args, "admin", False)))
         else:
-            asyncio.run(app.run_platforms(settings, coach))
+            asyncio.run(app.run_role(settings, coach, url, role))
     except KeyboardInterrupt:
         print(file=sys.stderr)
     except BrokenPipeError:
@@ -141,6 +166,7 @@ def _settings() -> tuple[Settings, list[str]]:
     try:
         settings = Settings()
         secrets = [s for s in (settings.telegram_secret(), settings.discord_secret()) if s]
+        settings.discord_shards()  # checked now, for a one-line answer
     except ValidationError as error:
         raise Refused("\n".join(_bad_setting(e) for e in error.errors())) from None
     except SettingError as error:

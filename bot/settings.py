@@ -24,6 +24,9 @@ EXAMPLES = {
     "discord_token_file": "/run/secrets/discord_token",
     "discord_api_url": DISCORD_API,
     "discord_dev_guild": "123456789012345678",
+    "plan_seconds": "30",
+    "discord_shard_ids": "0,1",
+    "discord_shard_count": "4",
 }
 
 
@@ -66,6 +69,19 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     discord_dev_guild: int | None = None
 
+    # Several processes on PostgreSQL (`retrowalk run --role ...`, bot/cluster.py).
+    plan_seconds: int = 30
+    # `--role gateway`: the Discord gateway shards this process runs ("0,1") of how many.
+    discord_shard_ids: str | None = None
+    discord_shard_count: int | None = None
+
+    @field_validator("plan_seconds")
+    @classmethod
+    def _whole_seconds_in_a_minute(cls, value: int) -> int:
+        if not 1 <= value <= 59:
+            raise ValueError("use a number of seconds from 1 to 59")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -81,6 +97,24 @@ class Settings(BaseSettings):
     def discord_secret(self) -> str | None:
         """The Discord token, from the variable or from a mounted secret file."""
         return _secret(self.discord_token, self.discord_token_file, "discord_token_file")
+
+    def discord_shards(self) -> tuple[list[int], int] | None:
+        """The shard ids this process runs and the bot's shard count; None when unsharded."""
+        if self.discord_shard_count is None and not self.discord_shard_ids:
+            return None
+        count = self.discord_shard_count
+        if count is None or count < 1:
+            raise SettingError("discord_shard_count", "give the bot's number of shards, 1 or more")
+        try:
+            ids = [int(part) for part in (self.discord_shard_ids or "").split(",") if part.strip()]
+        except ValueError:
+            raise SettingError("discord_shard_ids", "give shard numbers separated by commas") \
+                from None
+        if not ids:
+            ids = list(range(count))
+        if any(not 0 <= n < count for n in ids):
+            raise SettingError("discord_shard_ids", f"each shard number is 0 to {count - 1}")
+        return ids, count
 
     def telegram_files_url(self) -> str:
         """Where Telegram files are downloaded: next to the API unless set."""

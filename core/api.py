@@ -86,5 +86,9 @@ class CoachAPI(Protocol):
     async def purge_deliveries(self) -> int:
         """Delete finished deliveries older than two weeks; how many."""
 
+    async def first_sight(self, bot: str, update_id: int) -> bool:
+        """True the first time any process of the coach takes this platform update (webhook
+        replicas share what they have seen through the database)."""
+
     def timezones(self, typed: str) -> list[str]:
         """Time zone names matching what has been typed so far (for autocomplete)."""

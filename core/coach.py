@@ -9,7 +9,7 @@ import functools
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ParamSpec, TypeVar
 
 from core import command_table, texts
@@ -29,6 +29,9 @@ from core.services.deliveries import Planned
 
 P = ParamSpec("P")
 T = TypeVar("T")
+# A webhook update is remembered this long across replicas (Telegram stops redelivering well
+# before).
+KEEP_UPDATES = timedelta(days=1)
 _COMMAND = re.compile(r"^/([^\s@]+)(?:@\w*)?(?:\s+(.*))?$", re.DOTALL)
 
 
@@ -115,8 +118,17 @@ class Coach:
             return deliveries.schedule_report(uow, limit)
 
     def purge_deliveries(self) -> int:
-        """Delete finished deliveries older than two weeks; how many."""
-        return self._write(deliveries.purge)
+        """Delete finished deliveries older than two weeks (and updates seen over a day ago);
+        how many deliveries."""
+        def purge(uow: UnitOfWork, now: datetime) -> int:
+            uow.updates.purge(now - KEEP_UPDATES)
+            return deliveries.purge(uow, now)
+
+        return self._write(purge)
+
+    def first_sight(self, bot: str, update_id: int) -> bool:
+        """True the first time any process of the coach takes this platform update."""
+        return self._write(lambda uow, now: uow.updates.first_sight(bot, update_id, now))
 
     def _write(self, work: Callable[[UnitOfWork, datetime], T]) -> T:
         with self.uows() as uow:
@@ -233,6 +245,10 @@ class AsyncCoach:
     async def purge_deliveries(self) -> int:
         """Delete finished deliveries older than two weeks; how many."""
         return await self._call(self.coach.purge_deliveries)
+
+    async def first_sight(self, bot: str, update_id: int) -> bool:
+        """True the first time any process of the coach takes this platform update."""
+        return await self._call(self.coach.first_sight, bot, update_id)
 
     def timezones(self, typed: str) -> list[str]:
         """Time zone names matching what has been typed so far (for autocomplete)."""

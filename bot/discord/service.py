@@ -77,6 +77,11 @@ class CoachClient(discord.Client):
         self.connected.set()
 
 
+class ShardedCoachClient(CoachClient, discord.AutoShardedClient):
+    """The same client running the gateway shards it is given (`--role gateway`), so several
+    processes share a bot's guilds between them."""
+
+
 class DiscordService:
     """The bot as a task on the shared loop: start() returns once it is ready."""
 
@@ -84,8 +89,14 @@ class DiscordService:
                  guild_ready_timeout: float = 2.0) -> None:
         self.settings = settings
         self._token = token
-        self.client = CoachClient(coach, settings.discord_dev_guild,
-                                  guild_ready_timeout=guild_ready_timeout)
+        shards = settings.discord_shards()
+        if shards is None:
+            self.client = CoachClient(coach, settings.discord_dev_guild,
+                                      guild_ready_timeout=guild_ready_timeout)
+        else:
+            self.client = ShardedCoachClient(coach, settings.discord_dev_guild,
+                                             guild_ready_timeout=guild_ready_timeout,
+                                             shard_ids=shards[0], shard_count=shards[1])
         self._runner: asyncio.Task[None] | None = None
         self._previous: tuple[str, yarl.URL] | None = None
 

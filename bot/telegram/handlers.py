@@ -37,6 +37,8 @@ class BotData:
 
     coach: CoachAPI = field(init=False)
     seen: dict[int, None] = field(default_factory=dict)
+    # Webhook replicas (`--role web`): update ids are also checked in the shared database.
+    shared: bool = False
 
     def first_sight(self, update_id: int) -> bool:
         """True the first time an update id shows up (Telegram redelivers after a crash)."""
@@ -63,8 +65,13 @@ CoachApplication = Application[ExtBot[int], CoachContext, dict[Any, Any], dict[A
 
 
 async def drop_repeats(update: object, context: CoachContext) -> None:
-    """Group -1: an update id seen before is ignored entirely."""
-    if isinstance(update, Update) and not context.bot_data.first_sight(update.update_id):
+    """Group -1: an update id seen before (by this process, or by any replica when shared) is
+    ignored entirely."""
+    if not isinstance(update, Update):
+        return
+    data = context.bot_data
+    if not data.first_sight(update.update_id) or (data.shared and not await data.coach.first_sight(
+            f"telegram-{context.bot.id}", update.update_id)):
         log.info("ignored repeated update %s", update.update_id)
         raise ApplicationHandlerStop
 

@@ -108,13 +108,18 @@ class TelegramService:
     """Polling (the default) or a webhook when RETROWALK_TELEGRAM_WEBHOOK_URL is set."""
 
     def __init__(self, settings: Settings, token: str, coach: CoachAPI, *,
-                 rate_limited: bool = True, concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+                 rate_limited: bool = True, concurrent_updates: int = CONCURRENT_UPDATES,
+                 receive: bool = True, shared_updates: bool = False) -> None:
         self.settings = settings
+        # False: a sender only (`retrowalk run --role worker`): the bot sends, receives nothing.
+        self.receive = receive
         self._redact = RedactSecrets([token])
         for name in URL_LOGGERS:
             logging.getLogger(name).addFilter(self._redact)
         self.application = build_application(settings, token, coach, rate_limited=rate_limited,
                                              concurrent_updates=concurrent_updates)
+        # True for webhook replicas: an update one replica took is skipped by the others.
+        self.application.bot_data.shared = shared_updates
         secret = settings.telegram_webhook_secret
         # The secret Telegram echoes on every webhook request; random unless one is configured
         # (configure one when several instances share the webhook).
@@ -136,6 +141,8 @@ class TelegramService:
             # PTB's message quotes the rejected token; this one reaches logs and tracebacks.
             raise InvalidToken("Telegram rejected the bot token (RETROWALK_TELEGRAM_TOKEN)") \
                 from None
+        if not self.receive:
+            return
         await self._register_commands()
         updater = application.updater
         assert updater is not None

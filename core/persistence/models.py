@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from core.persistence.types import UTCDateTime
@@ -221,3 +221,16 @@ class Delivery(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_instant())
     sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     last_error: str = ""
+
+
+class UpdateSeen(SQLModel, table=True):
+    """A platform update already taken by one of the webhook replicas: the same update_id
+    arriving again (Telegram retries, or the load balancer hands it to another replica) is
+    skipped. Purged after a day."""
+
+    __tablename__ = "updates_seen"
+    __table_args__ = (Index("ix_updates_seen_seen_at", "seen_at"),)
+
+    bot: str = Field(primary_key=True)
+    update_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, nullable=False))
+    seen_at: datetime = Field(sa_column=_instant())

@@ -16,6 +16,7 @@ from core.persistence.engine import checkpoint, read_only
 from core.persistence.queue import Deliveries
 from core.persistence.reminders import Reminders
 from core.persistence.repositories import Chats, Pauses, People, StreakEvents, Walks
+from core.persistence.updates import UpdatesSeen
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.chats = Chats(self.session)
         self.deliveries = Deliveries(self.session)
         self.reminders = Reminders(self.session)
+        self.updates = UpdatesSeen(self.session)
         return self
 
     def __exit__(

@@ -61,3 +61,26 @@ def test_a_missing_token_file_gets_one_line_naming_it(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "RETROWALK_TELEGRAM_TOKEN_FILE" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("role", "settings", "says"), [
+    ("worker", {}, "needs PostgreSQL"),
+    ("scheduler", {"RETROWALK_DATABASE_URL": "walks.db"}, "needs PostgreSQL"),
+    ("web", {"RETROWALK_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:1/x"},
+     "RETROWALK_TELEGRAM_TOKEN"),
+    ("web", {"RETROWALK_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:1/x",
+             "RETROWALK_TELEGRAM_TOKEN": "1:x"}, "RETROWALK_TELEGRAM_WEBHOOK_SECRET"),
+    ("gateway", {"RETROWALK_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:1/x"},
+     "RETROWALK_DISCORD_TOKEN"),
+    ("gateway", {"RETROWALK_DISCORD_SHARD_IDS": "0,7", "RETROWALK_DISCORD_SHARD_COUNT": "2"},
+     "RETROWALK_DISCORD_SHARD_IDS"),
+])
+def test_a_role_without_what_it_needs_gets_one_line_saying_what_to_set(
+    tmp_path: Path, role: str, settings: dict[str, str], says: str
+) -> None:
+    result = run(["run", "--role", role], tmp_path, "", **settings)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert says in lines[0]
+    assert not (tmp_path / "retrowalk.db").exists()
