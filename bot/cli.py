@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from bot import app, logs
-from bot.settings import EXAMPLES, SettingError, Settings, variable
+from bot.settings import EXAMPLES, SettingError, Settings, load_settings, variable
 from core.delivery import Schedule
 from core.persistence.engine import DatabaseFolderMissing, describe
 
@@ -39,6 +39,10 @@ DATABASE_URL_INVALID = (
     "--db sqlite:////var/lib/retrowalk/retrowalk.db or --db postgresql+psycopg://user@host/walks"
 )
 DATABASE_UNREACHABLE = "Can't open the database {url}: {problem}"
+SCHEMA_BEHIND = (
+    "The database {url} is at schema {current}, this version needs {head}, and "
+    "RETROWALK_MIGRATE_ON_START is false: run `retrowalk db upgrade` first"
+)
 JOBS_HEADING = "Upcoming (local time, then UTC):"
 JOBS_NONE = "No reminders or daily posts are set."
 JOBS_QUEUE = "Delivery queue: {counts}"
@@ -80,8 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # for their report: only warnings are logged.
         chatting = args.command == "chat" or (args.command == "run" and not secrets)
         quiet = chatting or args.command in ("jobs", "db")
-        logs.configure("WARNING" if quiet else settings.log_level, secrets)
-        engine = _database(app.database_url(settings, args.db))
+        logs.configure("WARNING" if quiet else settings.log_level, secrets,
+                       fmt=settings.log_format)
+        # `db upgrade` is the one place a deployment with a migration service migrates.
+        engine = _database(app.database_url(settings, args.db),
+                           migrate=args.command == "db" or settings.migrate_on_start)
     except Refused as refusal:
         print(refusal, file=sys.stderr)
         return USAGE_ERROR
@@ -100,9 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if chatting:
             user = getattr(args, "user", None) or _login_name()
-            asyncio.run(app.run_console(coach, user, settings.output_dir))
+            asyncio.run(app.run_console(coach, user, settings.output_dir,
+                                        health=_health(settings, engine, platforms=False)))
         else:
-            asyncio.run(app.run_platforms(settings, coach))
+            asyncio.run(app.run_platforms(settings, coach,
+                                          health=_health(settings, engine, platforms=True)))
     except KeyboardInterrupt:
         print(file=sys.stderr)
     except BrokenPipeError:
@@ -130,7 +139,7 @@ def jobs_report(schedule: Schedule) -> str:
 def _settings() -> tuple[Settings, list[str]]:
     """The settings and the secrets in them, or Refused naming each bad variable."""
     try:
-        settings = Settings()
+        settings = load_settings()
         secrets = [s for s in (settings.telegram_secret(), settings.discord_secret()) if s]
     except ValidationError as error:
         raise Refused("\n".join(_bad_setting(e) for e in error.errors())) from None
@@ -154,10 +163,19 @@ def _bad_setting(error: Any) -> str:
                                         problem=problem, example=example)
 
 
-def _database(url: str) -> Engine:
-    """The database migrated to the newest schema, or Refused saying what is wrong with it."""
+def _health(settings: Settings, engine: Engine, *, platforms: bool) -> app.HealthConfig | None:
+    """Where /healthz, /readyz and /metrics are served, if anywhere."""
+    port = settings.health_port_for(platforms)
+    return app.HealthConfig(settings.health_listen, port, engine) if port else None
+
+
+def _database(url: str, *, migrate: bool = True) -> Engine:
+    """The database at the newest schema, or Refused saying what is wrong with it."""
     try:
-        return app.open_database(url)
+        return app.open_database(url, migrate=migrate)
+    except app.SchemaBehind as behind:
+        raise Refused(SCHEMA_BEHIND.format(url=_shown(url), current=behind.current or "none",
+                                           head=behind.head)) from None
     except DatabaseFolderMissing as missing:
         raise Refused(DATABASE_FOLDER_MISSING.format(folder=missing.folder)) from None
     except (ArgumentError, NoSuchModuleError, ImportError) as error:

@@ -109,6 +109,11 @@ class DiscordService:
             runner.result()  # raises what stopped the client (a bad token, say)
             raise RuntimeError("the Discord client stopped before it was ready")
 
+    def ready(self) -> bool:
+        """Connected to the gateway with a session (discord.py resumes on its own after a
+        drop; until then this is False)."""
+        return self.client.is_ready() and not self.client.is_closed()
+
     def notifier(self) -> DiscordNotifier:
         """Sends queued messages (reminders, challenge posts) with this client."""
         return DiscordNotifier(self.client)
