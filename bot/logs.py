@@ -30,6 +30,12 @@ PRIVATE_TEXTS = 512
 SHORTEST_PRIVATE = 4  # shorter texts ("20", "yes") say nothing private and would mangle lines
 # A pain score however it is written: "pain 2", "pain=3", "pain: 7.5", "'pain': 4".
 PAIN = re.compile(r"(pain['\"]?\s*[:=]?\s*)\d+(?:[.,]\d+)?", re.IGNORECASE)
+# What people wrote inside a platform's payload, as the libraries log it at DEBUG before the
+# coach has seen it (JSON, Python dicts and reprs: text='...'): a message's text or caption, an
+# option's value.
+PAYLOAD_TEXT = re.compile(
+    r"""((?:['"](?:text|caption|value|note|query)['"]\s*:\s*|\b(?:text|caption|value|note|query)=))"""
+    r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 
 
 class _PrivateTexts:
@@ -112,6 +118,7 @@ class RedactSecrets(logging.Filter):
             text = text.replace(secret, SECRET)
         for written in private_texts.snapshot():
             text = text.replace(written, PRIVATE)
+        text = PAYLOAD_TEXT.sub(rf"\g<1>'{PRIVATE}'", text)
         return PAIN.sub(rf"\g<1>{PRIVATE}", text)
 
 
