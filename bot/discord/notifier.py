@@ -16,7 +16,6 @@ import logging
 import aiohttp
 import discord
 
-from bot import metrics
 from bot.discord import render
 from bot.discord.views import view_for
 from core.delivery import REMINDER, Outgoing, RetryLater, Undeliverable
@@ -70,7 +69,6 @@ class DiscordNotifier:
                     error.code == CANNOT_MESSAGE_USER):
                 raise Undeliverable(_describe(error)) from error
             if error.status == 429:  # only when discord.py could not wait it out itself
-                metrics.RATE_LIMITED.labels("discord").inc()
                 after = error.response.headers.get("Retry-After")
                 raise RetryLater(float(after or CLOUDFLARE_RETRY_SECONDS), "429") from error
             if error.status >= 500:
