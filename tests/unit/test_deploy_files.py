@@ -17,7 +17,7 @@ from bot.settings import ENV_PREFIX, Settings, load_settings, variable
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 COMPOSE_FILES = ("compose.yaml", "compose.secrets.yaml")
-COMPOSE_ONLY = {"POSTGRES_PASSWORD"}
+COMPOSE_ONLY = {"COMPOSE_PROJECT_NAME", "POSTGRES_PASSWORD"}
 
 
 def compose(name: str) -> dict[str, Any]:
