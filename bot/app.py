@@ -71,6 +71,14 @@ def build_coach(engine: Engine, clock: Clock = system_clock) -> AsyncCoach:
     return AsyncCoach(Coach(UnitOfWorkFactory(engine), clock))
 
 
+class HealthPortUnavailable(Exception):
+    """The health port cannot be listened on (taken, or a privileged port)."""
+
+    def __init__(self, listen: str, port: int, error: OSError) -> None:
+        super().__init__(f"{listen}:{port}: {error.strerror or error}")
+        self.listen, self.port, self.problem = listen, port, error.strerror or str(error)
+
+
 @dataclass(frozen=True)
 class HealthConfig:
     """Where /healthz, /readyz and /metrics are served, and the database /readyz asks."""
@@ -118,7 +126,11 @@ async def serving_health(health: HealthConfig | None, coach: CoachAPI,
 
     server = HealthServer(health.listen, health.port,
                           {"database": database_check(health.engine), **checks}, sample)
-    await server.start()
+    try:
+        await server.start()
+    except OSError as error:
+        await server.stop()
+        raise HealthPortUnavailable(health.listen, health.port, error) from None
     try:
         yield server
     finally:

@@ -39,6 +39,10 @@ DATABASE_URL_INVALID = (
     "--db sqlite:////var/lib/retrowalk/retrowalk.db or --db postgresql+psycopg://user@host/walks"
 )
 DATABASE_UNREACHABLE = "Can't open the database {url}: {problem}"
+HEALTH_PORT_UNAVAILABLE = (
+    "Can't serve health and metrics on {listen}:{port} ({problem}): choose another port, "
+    "e.g. RETROWALK_HEALTH_PORT=9465, or 0 for none"
+)
 SCHEMA_BEHIND = (
     "The database {url} is at schema {current}, this version needs {head}, and "
     "RETROWALK_MIGRATE_ON_START is false: run `retrowalk db upgrade` first"
@@ -112,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             asyncio.run(app.run_platforms(settings, coach,
                                           health=_health(settings, engine, platforms=True)))
+    except app.HealthPortUnavailable as taken:
+        print(HEALTH_PORT_UNAVAILABLE.format(listen=taken.listen, port=taken.port,
+                                             problem=taken.problem), file=sys.stderr)
+        return USAGE_ERROR
     except KeyboardInterrupt:
         print(file=sys.stderr)
     except BrokenPipeError:

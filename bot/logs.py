@@ -25,14 +25,16 @@ PRIVATE = "[private]"
 SECRET = "[secret]"
 # Texts people wrote recently (notes live in them). Kept process-wide rather than per task
 # because the coach logs from its worker thread, where the adapter's context is not visible;
-# bounded, so memory stays flat and a text is forgotten after a few hundred newer ones.
-PRIVATE_TEXTS = 512
+# bounded, so memory stays flat and the cost per line small: a text is forgotten after 128
+# newer ones, by when its update (at most 64 are in hand at once) is long answered.
+PRIVATE_TEXTS = 128
 SHORTEST_PRIVATE = 4  # shorter texts ("20", "yes") say nothing private and would mangle lines
 # A pain score however it is written: "pain 2", "pain=3", "pain: 7.5", "'pain': 4".
 PAIN = re.compile(r"(pain['\"]?\s*[:=]?\s*)\d+(?:[.,]\d+)?", re.IGNORECASE)
 # What people wrote inside a platform's payload, as the libraries log it at DEBUG before the
 # coach has seen it (JSON, Python dicts and reprs: text='...'): a message's text or caption, an
 # option's value.
+PAYLOAD_KEYS = ("text", "caption", "value", "note", "query")
 PAYLOAD_TEXT = re.compile(
     r"""((?:['"](?:text|caption|value|note|query)['"]\s*:\s*|\b(?:text|caption|value|note|query)=))"""
     r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
@@ -45,6 +47,7 @@ class _PrivateTexts:
         self._size = size
         self._texts: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
+        self._sorted: tuple[str, ...] | None = ()  # None: to be sorted again
 
     def add(self, *texts: str | None) -> None:
         with self._lock:
@@ -56,11 +59,14 @@ class _PrivateTexts:
                 self._texts.move_to_end(text)
                 while len(self._texts) > self._size:
                     self._texts.popitem(last=False)
+                self._sorted = None
 
-    def snapshot(self) -> list[str]:
+    def snapshot(self) -> tuple[str, ...]:
         with self._lock:
-            # Longest first, so a whole message is blanked before a part of it.
-            return sorted(self._texts, key=len, reverse=True)
+            if self._sorted is None:
+                # Longest first, so a whole message is blanked before a part of it.
+                self._sorted = tuple(sorted(self._texts, key=len, reverse=True))
+            return self._sorted
 
 
 private_texts = _PrivateTexts(PRIVATE_TEXTS)
@@ -117,9 +123,16 @@ class RedactSecrets(logging.Filter):
         for secret in self.secrets:
             text = text.replace(secret, SECRET)
         for written in private_texts.snapshot():
-            text = text.replace(written, PRIVATE)
-        text = PAYLOAD_TEXT.sub(rf"\g<1>'{PRIVATE}'", text)
-        return PAIN.sub(rf"\g<1>{PRIVATE}", text)
+            if written in text:  # a plain search is far cheaper than a replace
+                text = text.replace(written, PRIVATE)
+        # The patterns only where their words occur: most lines have neither, and a search for
+        # a word costs a fraction of a pattern's scan.
+        lowered = text.lower()
+        if any(key in lowered for key in PAYLOAD_KEYS):
+            text = PAYLOAD_TEXT.sub(rf"\g<1>'{PRIVATE}'", text)
+        if "pain" in lowered:
+            text = PAIN.sub(rf"\g<1>{PRIVATE}", text)
+        return text
 
 
 class JsonLines(logging.Formatter):

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     # None: on (9464) for `retrowalk run` with a platform, off in the terminal chat; 0: off.
-    health_port: int | None = None
+    health_port: int | None = Field(default=None, ge=0, le=65535)
     health_listen: str = "0.0.0.0"
     migrate_on_start: bool = True
     # Read before the other settings (see load_settings); listed here so it is documented.

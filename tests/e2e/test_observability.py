@@ -4,7 +4,11 @@ JSON log lines with the platform and command, and never a token, a note or a pai
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import aiohttp
@@ -106,3 +110,32 @@ async def test_readiness_fails_while_telegram_is_not_connected_or_the_database_i
             await server.stop()
             await service.stop()
             engine.dispose()
+
+
+def test_a_health_port_already_taken_stops_the_bot_with_one_line_naming_it(
+    tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RETROWALK_")}
+        refused = subprocess.run(
+            [sys.executable, "-m", "bot", "run"], cwd=tmp_path, capture_output=True, text=True,
+            timeout=60, env={**env, "RETROWALK_TELEGRAM_TOKEN": "1:never-used",
+                             "RETROWALK_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
+                             "RETROWALK_HEALTH_LISTEN": "127.0.0.1",
+                             "RETROWALK_HEALTH_PORT": str(port)})
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines()[-1].startswith(
+        f"Can't serve health and metrics on 127.0.0.1:{port}")
+    assert "Traceback" not in refused.stderr and "never-used" not in refused.stderr
+
+
+def test_a_health_port_out_of_range_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RETROWALK_")}
+    refused = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, text=True,
+                             capture_output=True, timeout=60,
+                             env={**env, "RETROWALK_HEALTH_PORT": "70000"})
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("RETROWALK_HEALTH_PORT=70000 can't be used")
