@@ -11,6 +11,12 @@ run, interleaved in rounds so a busy machine weighs on both alike:
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/core.py shares its name with the package measured: keep this folder off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import argparse
 import asyncio
 import io
@@ -19,7 +25,6 @@ import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot import logs
 from bot.metrics import MeasuredCoach
