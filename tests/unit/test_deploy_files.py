@@ -4,9 +4,11 @@ a health check, and secrets can come from files."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +156,13 @@ def test_the_health_port_is_on_beside_a_platform_and_off_in_the_terminal_by_defa
     assert default.health_port_for(platforms=False) == 0
     off = Settings(_env_file=None, health_port=0)  # type: ignore[call-arg]
     assert off.health_port_for(platforms=True) == 0
+
+
+def test_a_secrets_folder_that_is_not_there_is_refused_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RETROWALK_")}
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "jobs"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=60, env={**env, "RETROWALK_SECRETS_DIR": str(tmp_path / "missing")})
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("RETROWALK_SECRETS_DIR can't be used:")
+    assert str(tmp_path / "missing") in refused.stderr and refused.stderr.count("\n") == 1
