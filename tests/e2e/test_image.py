@@ -1,6 +1,7 @@
 """What the container image holds, tested without a Docker daemon: the Dockerfile's own COPY
-lines and install script, run into a fresh virtual environment, give a `retrowalk run` that
-starts as an unprivileged user and answers /healthz, /readyz and /metrics.
+lines and install script, run into a fresh virtual environment, give a `retrowalk db upgrade`
+and a `retrowalk run` that work on PostgreSQL as an unprivileged user, and the bot answers
+/healthz, /readyz and /metrics.
 
 To stay fast (a full install takes about two minutes here), the fresh environment sees the
 test environment's packages through a .pth file, so the install script's `pip install` finds
@@ -10,6 +11,7 @@ a plain (non-editable) wheel, from a copy of exactly what the Dockerfile copies.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import pwd
 import re
@@ -26,6 +28,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests import postgres
 from tests.e2e.telegram_support import free_port
 from tests.fakes.telegram import FakeTelegram
 
@@ -114,60 +117,72 @@ def folder() -> Iterator[Path]:
         yield Path(made)
 
 
-async def test_the_image_install_starts_an_unprivileged_bot_that_answers_its_probes(
-    folder: Path
+def uid_of(pid: int) -> int:
+    """The real user id a running process has."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Uid:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no Uid line for {pid}")
+
+
+async def test_the_image_install_migrates_then_starts_an_unprivileged_bot_that_answers_probes(
+    folder: Path, postgres_admin: str
 ) -> None:
-    tmp_path = folder
-    context, work = tmp_path / "context", tmp_path / "work"
+    """As compose runs it: `retrowalk db upgrade` on PostgreSQL, then `retrowalk run` with
+    migrations off, both as an unprivileged user, from what the image's steps installed."""
+    context, work = folder / "context", folder / "work"
     context.mkdir()
     work.mkdir()
     runs = build_context(context)
     assert runs == ["sh deploy/install.sh /opt/venv"]
-    venv = prepared_venv(tmp_path / "venv")
+    venv = prepared_venv(folder / "venv")
     installed = subprocess.run(
         ["sh", "deploy/install.sh", str(venv)], cwd=context, capture_output=True, text=True,
         timeout=INSTALL_SECONDS)
     assert installed.returncode == 0, installed.stderr
     site = next(venv.glob("lib/python3*/site-packages"))
     assert (site / "core" / "persistence" / "migrations" / "versions").is_dir()
-    assert not (site / "__editable__.retrowalk_coach-0.1.0.pth").exists()
+    assert not list(site.glob("__editable__*"))  # a plain install, as in the image
     if os.geteuid() == 0:
         shutil.chown(work, UNPRIVILEGED)
+    retrowalk = [*runs_as(UNPRIVILEGED), str(venv / "bin" / "retrowalk")]
 
     port = free_port()
-    async with FakeTelegram() as telegram:
+    with postgres.database(postgres_admin) as url:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RETROWALK_")}
-        env.update(HOME=str(work), RETROWALK_TELEGRAM_TOKEN=telegram.token,
-                   RETROWALK_TELEGRAM_API_URL=telegram.base_url,
-                   RETROWALK_TELEGRAM_FILE_URL=telegram.base_file_url,
-                   RETROWALK_HEALTH_PORT=str(port))
-        process = await asyncio.create_subprocess_exec(
-            *runs_as(UNPRIVILEGED), str(venv / "bin" / "retrowalk"), "run", cwd=work, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            start_new_session=True)
-        try:
+        env.update(HOME=str(work), RETROWALK_DATABASE_URL=url)
+        migrated = subprocess.run([*retrowalk, "db", "upgrade"], cwd=work, env=env,
+                                  capture_output=True, text=True, timeout=120)
+        assert migrated.returncode == 0, migrated.stderr
+        async with FakeTelegram() as telegram:
+            env.update(RETROWALK_TELEGRAM_TOKEN=telegram.token,
+                       RETROWALK_TELEGRAM_API_URL=telegram.base_url,
+                       RETROWALK_TELEGRAM_FILE_URL=telegram.base_file_url,
+                       RETROWALK_MIGRATE_ON_START="false", RETROWALK_HEALTH_PORT=str(port))
+            process = await asyncio.create_subprocess_exec(
+                *retrowalk, "run", cwd=work, env=env, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, start_new_session=True)
             try:
-                await telegram.wait_until_polling(timeout=STARTUP)
-            except TimeoutError:
-                os.killpg(process.pid, signal.SIGKILL)
-                _, err = await process.communicate()
-                raise AssertionError(err.decode()[-3000:]) from None
-            assert await get(port, "/healthz") == (200, "ok\n")
-            status, body = await get(port, "/readyz")
-            assert status == 200, body
-            status, metrics = await get(port, "/metrics")
-            assert status == 200 and "# TYPE retrowalk_updates_total counter" in metrics
-            probe = subprocess.run(
-                [str(venv / "bin" / "python"), str(context / "deploy" / "healthcheck.py")],
-                env=env, capture_output=True, text=True, timeout=30)
-            assert probe.returncode == 0, probe.stderr
-            database = work / "retrowalk.db"
-            assert database.exists()
-            if os.geteuid() == 0:
-                assert database.owner() == UNPRIVILEGED
-        finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-            _, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0, err.decode()
-    assert telegram.token not in err.decode()
+                try:
+                    await telegram.wait_until_polling(timeout=STARTUP)
+                except TimeoutError:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    _, err = await process.communicate()
+                    raise AssertionError(err.decode()[-3000:]) from None
+                if os.geteuid() == 0:
+                    assert uid_of(process.pid) == pwd.getpwnam(UNPRIVILEGED).pw_uid
+                assert await get(port, "/healthz") == (200, "ok\n")
+                status, body = await get(port, "/readyz")
+                assert (status, json.loads(body)) == (200, {"database": True, "telegram": True})
+                status, metrics = await get(port, "/metrics")
+                assert status == 200 and "# TYPE retrowalk_updates_total counter" in metrics
+                probe = subprocess.run(
+                    [str(venv / "bin" / "python"), str(context / "deploy" / "healthcheck.py")],
+                    env=env, capture_output=True, text=True, timeout=30)
+                assert probe.returncode == 0, probe.stderr
+            finally:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGTERM)
+                _, err = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 0, err.decode()
+        assert telegram.token not in err.decode()
