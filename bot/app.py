@@ -8,13 +8,16 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.dispatch import IDLE_SECONDS, Dispatcher
+from bot.health import Check, HealthServer
+from bot.metrics import MeasuredCoach
 from bot.scheduler import TICK_SECONDS, build_scheduler
 from bot.settings import Settings
 from core.api import CoachAPI
@@ -22,7 +25,7 @@ from core.clock import Clock, system_clock
 from core.coach import AsyncCoach, Coach
 from core.delivery import Notifier
 from core.persistence.engine import default_database_url, describe, make_engine, sqlite_url
-from core.persistence.migrate import upgrade
+from core.persistence.migrate import current_revision, head_revision, upgrade
 from core.persistence.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -37,10 +40,28 @@ def database_url(settings: Settings, override: str | None = None) -> str:
     return chosen if "://" in chosen else sqlite_url(chosen)
 
 
-def open_database(url: str) -> Engine:
-    """An engine on `url`, migrated to the newest schema."""
+class SchemaBehind(Exception):
+    """The database is not at this version's schema and this process may not migrate it."""
+
+    def __init__(self, current: str | None, head: str | None) -> None:
+        super().__init__(f"{current} < {head}")
+        self.current, self.head = current, head
+
+
+def open_database(url: str, *, migrate: bool = True) -> Engine:
+    """An engine on `url`, migrated to the newest schema; with `migrate` off (a migration
+    service runs `retrowalk db upgrade` instead) it must already be there."""
     engine = make_engine(url)
-    upgrade(engine)
+    try:
+        if migrate:
+            upgrade(engine)
+        else:
+            current, head = current_revision(engine), head_revision()
+            if current != head:
+                raise SchemaBehind(current, head)
+    except BaseException:
+        engine.dispose()
+        raise
     log.info("database ready: %s", describe(url))
     return engine
 
@@ -50,17 +71,86 @@ def build_coach(engine: Engine, clock: Clock = system_clock) -> AsyncCoach:
     return AsyncCoach(Coach(UnitOfWorkFactory(engine), clock))
 
 
+class HealthPortUnavailable(Exception):
+    """The health port cannot be listened on (taken, or a privileged port)."""
+
+    def __init__(self, listen: str, port: int, error: OSError) -> None:
+        super().__init__(f"{listen}:{port}: {error.strerror or error}")
+        self.listen, self.port, self.problem = listen, port, error.strerror or str(error)
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """Where /healthz, /readyz and /metrics are served, and the database /readyz asks."""
+
+    listen: str
+    port: int
+    engine: Engine
+
+
+def database_check(engine: Engine) -> Check:
+    """SELECT 1 on a connection of the pool, off the event loop."""
+
+    def select_one() -> bool:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT 1")).scalar() == 1
+
+    async def check() -> bool:
+        return await asyncio.to_thread(select_one)
+
+    return check
+
+
+def service_checks(services: list[PlatformService]) -> dict[str, Check]:
+    """One readiness check per platform: connected and receiving."""
+
+    def check_of(service: PlatformService) -> Check:
+        async def check() -> bool:
+            return service.ready()
+
+        return check
+
+    return {service.notifier().platform.value: check_of(service) for service in services}
+
+
+@contextlib.asynccontextmanager
+async def serving_health(health: HealthConfig | None, coach: CoachAPI,
+                         checks: Mapping[str, Check]) -> AsyncIterator[HealthServer | None]:
+    """The health and metrics server while inside, if one is configured."""
+    if health is None:
+        yield None
+        return
+
+    async def sample() -> None:
+        await coach.schedule(1)  # a MeasuredCoach sets the queue-depth gauge from it
+
+    server = HealthServer(health.listen, health.port,
+                          {"database": database_check(health.engine), **checks}, sample)
+    try:
+        await server.start()
+    except OSError as error:
+        await server.stop()
+        raise HealthPortUnavailable(health.listen, health.port, error) from None
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
 async def run_console(coach: CoachAPI, user: str, output_dir: Path, *,
                       source: TextIO | None = sys.stdin, out: TextIO = sys.stdout,
                       tick: float = TICK_SECONDS, idle: float = IDLE_SECONDS,
-                      group: str | None = None, admin: bool = False) -> None:
+                      group: str | None = None, admin: bool = False,
+                      health: HealthConfig | None = None) -> None:
     """The terminal chat until end of input, with the scheduler and a dispatcher that prints
     the person's reminders when they are due (and, playing a group, its daily post)."""
     from bot.console.chat import ConsoleChat, run_chat
     from bot.console.service import ConsoleService
 
-    chat = ConsoleChat(coach, user, output_dir, out=out, group=group, admin=admin)
-    async with running(coach, [ConsoleService(chat)], tick=tick, idle=idle):
+    measured = MeasuredCoach(coach)
+    chat = ConsoleChat(measured, user, output_dir, out=out, group=group, admin=admin)
+    async with (serving_health(health, measured, {}),
+                running(measured, [ConsoleService(chat)], tick=tick, idle=idle)):
         await run_chat(chat, source)
 
 
@@ -69,6 +159,7 @@ class PlatformService(Protocol):
 
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
+    def ready(self) -> bool: ...
     def notifier(self) -> Notifier: ...
 
 
@@ -134,11 +225,16 @@ def _stop_on_signals() -> asyncio.Event:
     return stop
 
 
-async def run_platforms(settings: Settings, coach: CoachAPI) -> None:
+async def run_platforms(settings: Settings, coach: CoachAPI,
+                        health: HealthConfig | None = None) -> None:
     """Telegram and/or Discord on one event loop, sharing one coach, until SIGTERM or SIGINT,
-    which stop everything gracefully."""
+    which stop everything gracefully. /healthz answers from the start; /readyz once the
+    platforms are connected."""
     stop = _stop_on_signals()
-    async with running(coach, platform_services(settings, coach)):
+    measured = MeasuredCoach(coach)
+    services = platform_services(settings, measured)
+    async with (serving_health(health, measured, service_checks(services)),
+                running(measured, services)):
         log.info("running; stop with SIGTERM or Ctrl-C")
         await stop.wait()
     log.info("stopped")
@@ -154,13 +250,19 @@ ROLES = ("all", "web", "gateway", "worker", "scheduler")
 CLUSTER_PLATFORMS = ["telegram"]
 
 
-async def run_role(settings: Settings, coach: CoachAPI, url: str, role: str) -> None:
+async def run_role(settings: Settings, coach: CoachAPI, url: str, role: str,
+                   health: HealthConfig | None = None) -> None:
     """One role of a cluster until SIGTERM or SIGINT: `web` receives Telegram updates (its
     webhook), `gateway` Discord's, `worker` sends deliveries (one sender per bot token, the
     others stand by), `scheduler` plans them."""
     if role == "all":
-        await run_platforms(settings, coach)
+        await run_platforms(settings, coach, health)
         return
+    async with serving_health(health, MeasuredCoach(coach), {}):
+        await _run_cluster_role(settings, coach, url, role)
+
+
+async def _run_cluster_role(settings: Settings, coach: CoachAPI, url: str, role: str) -> None:
     from bot import cluster
 
     stop = _stop_on_signals()

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from bot import app, logs
-from bot.settings import EXAMPLES, SettingError, Settings, variable
+from bot.settings import EXAMPLES, SettingError, Settings, load_settings, variable
 from core.delivery import Schedule
 from core.persistence.engine import DatabaseFolderMissing, describe
 
@@ -49,6 +49,14 @@ ROLE_NEEDS_WEBHOOK = (
     "--role web needs the webhook every replica shares: set RETROWALK_TELEGRAM_WEBHOOK_URL and "
     "RETROWALK_TELEGRAM_WEBHOOK_SECRET, e.g. https://bot.example.org/telegram and a long "
     "random string"
+)
+HEALTH_PORT_UNAVAILABLE = (
+    "Can't serve health and metrics on {listen}:{port} ({problem}): choose another port, "
+    "e.g. RETROWALK_HEALTH_PORT=9465, or 0 for none"
+)
+SCHEMA_BEHIND = (
+    "The database {url} is at schema {current}, this version needs {head}, and "
+    "RETROWALK_MIGRATE_ON_START is false: run `retrowalk db upgrade` first"
 )
 JOBS_HEADING = "Upcoming (local time, then UTC):"
 JOBS_NONE = "No reminders or daily posts are set."
@@ -102,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         chatting = args.command == "chat" or (
             args.command == "run" and role == "all" and not secrets)
         quiet = chatting or args.command in ("jobs", "db")
-        logs.configure("WARNING" if quiet else settings.log_level, secrets)
+        logs.configure("WARNING" if quiet else settings.log_level, secrets,
+                       fmt=settings.log_format)
         url = app.database_url(settings, args.db)
         if role != "all" and not url.startswith("postgresql"):
             raise Refused(ROLE_NEEDS_POSTGRES.format(role=role))
@@ -113,7 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if role == "web" and not (settings.telegram_webhook_url
                                   and settings.telegram_webhook_secret):
             raise Refused(ROLE_NEEDS_WEBHOOK)
-        engine = _database(url)
+        # `db upgrade` is the one place a deployment with a migration service migrates.
+        engine = _database(url, migrate=args.command == "db" or settings.migrate_on_start)
     except Refused as refusal:
         print(refusal, file=sys.stderr)
         return USAGE_ERROR
@@ -134,9 +144,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             user = getattr(args, "user", None) or _login_name()
             asyncio.run(app.run_console(coach, user, settings.output_dir,
                                         group=getattr(args, "group", None) or None,
-                                        admin=getattr(args, "admin", False)))
+                                        admin=getattr(args, "admin", False),
+                                        health=_health(settings, engine, platforms=False)))
         else:
-            asyncio.run(app.run_role(settings, coach, url, role))
+            asyncio.run(app.run_role(settings, coach, url, role,
+                                     health=_health(settings, engine, platforms=True)))
+    except app.HealthPortUnavailable as taken:
+        print(HEALTH_PORT_UNAVAILABLE.format(listen=taken.listen, port=taken.port,
+                                             problem=taken.problem), file=sys.stderr)
+        return USAGE_ERROR
     except KeyboardInterrupt:
         print(file=sys.stderr)
     except BrokenPipeError:
@@ -164,7 +180,7 @@ def jobs_report(schedule: Schedule) -> str:
 def _settings() -> tuple[Settings, list[str]]:
     """The settings and the secrets in them, or Refused naming each bad variable."""
     try:
-        settings = Settings()
+        settings = load_settings()
         secrets = [s for s in (settings.telegram_secret(), settings.discord_secret()) if s]
         settings.discord_shards()  # checked now, for a one-line answer
     except ValidationError as error:
@@ -189,10 +205,19 @@ def _bad_setting(error: Any) -> str:
                                         problem=problem, example=example)
 
 
-def _database(url: str) -> Engine:
-    """The database migrated to the newest schema, or Refused saying what is wrong with it."""
+def _health(settings: Settings, engine: Engine, *, platforms: bool) -> app.HealthConfig | None:
+    """Where /healthz, /readyz and /metrics are served, if anywhere."""
+    port = settings.health_port_for(platforms)
+    return app.HealthConfig(settings.health_listen, port, engine) if port else None
+
+
+def _database(url: str, *, migrate: bool = True) -> Engine:
+    """The database at the newest schema, or Refused saying what is wrong with it."""
     try:
-        return app.open_database(url)
+        return app.open_database(url, migrate=migrate)
+    except app.SchemaBehind as behind:
+        raise Refused(SCHEMA_BEHIND.format(url=_shown(url), current=behind.current or "none",
+                                           head=behind.head)) from None
     except DatabaseFolderMissing as missing:
         raise Refused(DATABASE_FOLDER_MISSING.format(folder=missing.folder)) from None
     except (ArgumentError, NoSuchModuleError, ImportError) as error:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
+from bot import logs, metrics
 from core.api import CoachAPI
 from core.delivery import Notifier, Outgoing, RetryLater, Undeliverable
 
@@ -107,15 +109,31 @@ class Dispatcher:
             self._wake.clear()
 
     async def _send(self, outgoing: Outgoing) -> None:
+        platform = self.notifier.platform.value
+        with logs.context(platform=platform, delivery=outgoing.id):
+            state = await self._try(outgoing)
+        metrics.DELIVERIES.labels(platform, state).inc()
+
+    async def _try(self, outgoing: Outgoing) -> str:
+        """One try of one message, recorded; which outcome it was (for the metric)."""
+        started = time.perf_counter()
         try:
-            await self.notifier.deliver(outgoing)
+            try:
+                await self.notifier.deliver(outgoing)
+            finally:
+                metrics.SEND_SECONDS.labels(self.notifier.platform.value).observe(
+                    time.perf_counter() - started)
         except Undeliverable as refusal:
             log.info("delivery %s refused for good: %s", outgoing.id, refusal)
             await self.coach.undeliverable(outgoing, str(refusal))
+            return "dead"
         except RetryLater as wait:
-            await self.coach.retry_delivery(outgoing, wait.seconds, str(wait))
+            kept = await self.coach.retry_delivery(outgoing, wait.seconds, str(wait))
+            return "retry" if kept else "dead"
         except Exception as error:
             log.exception("delivery %s failed", outgoing.id)
-            await self.coach.retry_delivery(outgoing, backoff(outgoing.attempts), repr(error))
-        else:
-            await self.coach.delivered(outgoing)
+            kept = await self.coach.retry_delivery(outgoing, backoff(outgoing.attempts),
+                                                   repr(error))
+            return "failed" if kept else "dead"
+        await self.coach.delivered(outgoing)
+        return "sent"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Sequence
 from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import metrics
 from bot.dispatch import Dispatcher
 from core.api import CoachAPI
 
@@ -21,11 +23,14 @@ TICK_SECONDS = 30.0
 
 async def plan(coach: CoachAPI, dispatchers: Sequence[Dispatcher]) -> None:
     """The job: queue whatever is due (idempotently) and wake the senders."""
+    started = time.perf_counter()
     try:
         queued = await coach.plan_deliveries()
     except Exception:
         log.exception("planning deliveries failed")
         return
+    finally:
+        metrics.PLANNING_SECONDS.observe(time.perf_counter() - started)
     if queued:
         log.info("queued %d messages", queued)
         for dispatcher in dispatchers:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -12,11 +14,19 @@ TELEGRAM_FILES = "https://api.telegram.org/file/bot"
 DISCORD_API = "https://discord.com/api/v10"
 ENV_PREFIX = "RETROWALK_"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Where Docker and Kubernetes mount secrets; read when it exists (one file per setting).
+DEFAULT_SECRETS_DIR = Path("/run/secrets")
+# The health and metrics port of `retrowalk run` with a platform, unless set (0 turns it off).
+DEFAULT_HEALTH_PORT = 9464
 # What a good value looks like, for the one-line message about a bad one.
 EXAMPLES = {
     "database_url": "sqlite:////var/lib/retrowalk/retrowalk.db",
     "output_dir": "retrowalk-output",
     "log_level": "INFO",
+    "log_format": "json",
+    "health_port": "9464",
+    "migrate_on_start": "false",
+    "secrets_dir": "/run/secrets",
     "telegram_token_file": "/run/secrets/telegram_token",
     "telegram_api_url": TELEGRAM_API,
     "telegram_webhook_port": "8443",
@@ -52,6 +62,13 @@ class Settings(BaseSettings):
     database_url: str | None = None
     output_dir: Path = Path("retrowalk-output")
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # None: on (9464) for `retrowalk run` with a platform, off in the terminal chat; 0: off.
+    health_port: int | None = Field(default=None, ge=0, le=65535)
+    health_listen: str = "0.0.0.0"
+    migrate_on_start: bool = True
+    # Read before the other settings (see load_settings); listed here so it is documented.
+    secrets_dir: Path | None = None
 
     telegram_token: SecretStr | None = None
     telegram_token_file: Path | None = None
@@ -82,6 +99,11 @@ class Settings(BaseSettings):
             raise ValueError("use a number of seconds from 1 to 59")
         return value
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -89,6 +111,13 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"use one of {', '.join(LOG_LEVELS)}")
         return level
+
+    def health_port_for(self, platforms: bool) -> int:
+        """The health and metrics port to serve on (0: none): on by default only beside a
+        platform, where something outside watches the process."""
+        if self.health_port is None:
+            return DEFAULT_HEALTH_PORT if platforms else 0
+        return self.health_port
 
     def telegram_secret(self) -> str | None:
         """The Telegram token, from the variable or from a mounted secret file."""
@@ -123,6 +152,24 @@ class Settings(BaseSettings):
         if self.telegram_api_url.rstrip("/").endswith("/bot"):
             return self.telegram_api_url.rstrip("/")[: -len("/bot")] + "/file/bot"
         return TELEGRAM_FILES
+
+
+def secrets_folder(environ: dict[str, str] | None = None) -> Path | None:
+    """RETROWALK_SECRETS_DIR, else /run/secrets when it exists (Docker secrets), else none."""
+    environ = dict(os.environ) if environ is None else environ
+    chosen = environ.get(variable("secrets_dir"), "").strip()
+    if chosen:
+        return Path(chosen)
+    return DEFAULT_SECRETS_DIR if DEFAULT_SECRETS_DIR.is_dir() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment, a .env file and the secrets folder: a file there
+    named like the variable (retrowalk_telegram_token) sets it, below the environment."""
+    folder = secrets_folder()
+    if folder is not None and not folder.is_dir():
+        raise SettingError("secrets_dir", f"{folder} is not a folder")
+    return Settings(_secrets_dir=folder, **overrides)
 
 
 def _secret(value: SecretStr | None, file: Path | None, field: str) -> str | None:

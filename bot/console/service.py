@@ -55,6 +55,10 @@ class ConsoleService:
     async def stop(self) -> None:
         """Nothing to disconnect."""
 
+    def ready(self) -> bool:
+        """The terminal is always there."""
+        return True
+
     def notifier(self) -> Notifier:
         """Prints to the terminal."""
         return ConsoleNotifier(self.chat)

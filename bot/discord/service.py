@@ -12,6 +12,7 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
+from bot import metrics
 from bot.discord import commands, group, hooks, render, views
 from bot.discord.notifier import DiscordNotifier
 from bot.settings import Settings
@@ -81,6 +82,20 @@ class ShardedCoachClient(CoachClient, discord.AutoShardedClient):
     """The same client running the gateway shards it is given (`--role gateway`), so several
     processes share a bot's guilds between them."""
 
+# discord.py waits out (or gives up on) every 429 itself and tells of each only in a warning
+# of its HTTP logger: counted from there, the one place all of them pass.
+RATE_LIMIT_WARNINGS = ("We are being rate limited.", "Global rate limit has been hit.")
+
+
+class CountRateLimits(logging.Filter):
+    """Counts discord.py's 429 warnings in retrowalk_rate_limited_total; lets every record by."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Count the record if it tells of a 429."""
+        if isinstance(record.msg, str) and record.msg.startswith(RATE_LIMIT_WARNINGS):
+            metrics.RATE_LIMITED.labels("discord").inc()
+        return True
+
 
 class DiscordService:
     """The bot as a task on the shared loop: start() returns once it is ready."""
@@ -99,6 +114,8 @@ class DiscordService:
                                              shard_ids=shards[0], shard_count=shards[1])
         self._runner: asyncio.Task[None] | None = None
         self._previous: tuple[str, yarl.URL] | None = None
+        self._count = CountRateLimits()
+        logging.getLogger("discord.http").addFilter(self._count)
 
     async def start(self) -> None:
         """Point discord.py at the configured endpoints, log in, sync, connect, wait for ready."""
@@ -119,6 +136,11 @@ class DiscordService:
             await self._close()
             runner.result()  # raises what stopped the client (a bad token, say)
             raise RuntimeError("the Discord client stopped before it was ready")
+
+    def ready(self) -> bool:
+        """Connected to the gateway with a session (discord.py resumes on its own after a
+        drop; until then this is False)."""
+        return self.client.is_ready() and not self.client.is_closed()
 
     def notifier(self) -> DiscordNotifier:
         """Sends queued messages (reminders, challenge posts) with this client."""
@@ -150,6 +172,7 @@ class DiscordService:
             await asyncio.wait(set(self.client.in_flight), timeout=left)
 
     async def _close(self) -> None:
+        logging.getLogger("discord.http").removeFilter(self._count)
         await self.client.close()
         if self._previous is not None:
             _point_at(*self._previous)

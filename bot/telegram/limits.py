@@ -51,6 +51,8 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 ChatKey = int | str
@@ -156,6 +158,7 @@ class PatientLimiter(BaseRateLimiter[int]):
                 return await self._with_network_retries(callback, args, kwargs, endpoint, chat,
                                                         broadcast)
             except RetryAfter as error:
+                metrics.RATE_LIMITED.labels("telegram").inc()
                 wait = retry_seconds(error) + RETRY_MARGIN
                 self._pause(chat, broadcast, wait)
                 if attempt == retries:

@@ -169,6 +169,11 @@ class TelegramService:
             except TelegramError as error:
                 log.warning("command menu for %s not set: %s", scope.type, error.message)
 
+    def ready(self) -> bool:
+        """Receiving updates: polling or the webhook server running, and the application up."""
+        updater = self.application.updater
+        return bool(self.application.running and updater is not None and updater.running)
+
     def notifier(self) -> TelegramNotifier:
         """Sends queued messages with this bot."""
         return TelegramNotifier(self.application.bot)

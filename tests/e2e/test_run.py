@@ -18,6 +18,7 @@ import pytest
 from core import texts
 from core.api import Message
 from core.identity import Platform, UserRef, private_chat
+from tests.e2e.telegram_support import free_port
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.telegram import Chat, FakeTelegram, User
 from tests.support import ManualClock, make_coach, sqlite_engine
@@ -40,7 +41,10 @@ async def start_coach(
              if not k.startswith("RETROWALK_") and k != "PTB_TIMEDELTA"}
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path,
-        env={**clean, "RETROWALK_LOG_LEVEL": "DEBUG", **env},
+        # A free health port rather than the default 9464, which another run on this machine
+        # may hold.
+        env={**clean, "RETROWALK_LOG_LEVEL": "DEBUG", "RETROWALK_HEALTH_PORT": str(free_port()),
+             **env},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         start_new_session=own_group)
 
