@@ -79,7 +79,9 @@ def role_env(url: str, telegram: FakeTelegram, plan_seconds: int = 1) -> dict[st
     return {"RETROWALK_DATABASE_URL": url, "RETROWALK_TELEGRAM_TOKEN": telegram.token,
             "RETROWALK_TELEGRAM_API_URL": telegram.base_url,
             "RETROWALK_TELEGRAM_FILE_URL": telegram.base_file_url,
-            "RETROWALK_PLAN_SECONDS": str(plan_seconds)}
+            "RETROWALK_PLAN_SECONDS": str(plan_seconds),
+            # Several processes on one machine: no health port each (9464 would be taken).
+            "RETROWALK_HEALTH_PORT": "0"}
 
 
 def set_up_due(engine: Engine, walkers: list[User], groups: list[tuple[Chat, User]]) -> None:

@@ -41,7 +41,8 @@ async def test_a_gateway_process_runs_its_shard_and_answers_slash_commands(
             "RETROWALK_DATABASE_URL": url, "RETROWALK_DISCORD_TOKEN": discord.token,
             "RETROWALK_DISCORD_API_URL": discord.api_url,
             "RETROWALK_DISCORD_GATEWAY_URL": discord.gateway_url,
-            "RETROWALK_DISCORD_SHARD_IDS": "0", "RETROWALK_DISCORD_SHARD_COUNT": "1"})
+            "RETROWALK_DISCORD_SHARD_IDS": "0", "RETROWALK_DISCORD_SHARD_COUNT": "1",
+            "RETROWALK_HEALTH_PORT": "0"})
         try:
             await until(lambda: "running as gateway" in gateway.log, 60, "the gateway is up")
             interaction = await discord.slash(bea, "log", {"minutes": 20, "place": "track"})
