@@ -40,14 +40,15 @@ class Links(Repository):
         self.session.flush()
 
     def code_by_hash(self, code_hash: str) -> LinkCode | None:
-        """The newest code with this hash, if any."""
+        """The newest code with this hash, if any, its row held until commit (PostgreSQL), so
+        two accounts entering one code at once cannot both use it."""
         return self.session.scalars(
             select(LinkCode).where(LinkCode.code_hash == code_hash)
-            .order_by(col(LinkCode.id).desc()).limit(1)).first()
+            .order_by(col(LinkCode.id).desc()).limit(1).with_for_update()).first()
 
     def code(self, code_id: int) -> LinkCode | None:
-        """A code by id."""
-        return self.session.get(LinkCode, code_id)
+        """A code by id, its row held until commit (PostgreSQL)."""
+        return self.session.get(LinkCode, code_id, with_for_update=True)
 
     def retire_codes(self, person_id: int, now: datetime, forget_before: datetime) -> None:
         """End the person's unused codes now (a new one replaces them), and delete their codes

@@ -289,8 +289,10 @@ def unlink(uow: UnitOfWork, who: Who, now: datetime) -> list[Account]:
 
 def _notice(uow: UnitOfWork, account: Account, text: str, now: datetime) -> None:
     """Queue a one-off message to an account, sent once by its platform's dispatcher."""
+    # Each notice is its own occurrence: a link and an unlink in one instant are two messages.
+    occurrence = f"{now.isoformat()}#{secrets.token_hex(4)}"
     uow.deliveries.enqueue(kind=NOTICE, platform=account.platform, account_id=account.id,
-                           occurrence=now.isoformat(), payload=dump_reply(Reply(text)),
+                           occurrence=occurrence, payload=dump_reply(Reply(text)),
                            not_before=now, expires_at=now + NOTICE_LIFETIME, created_at=now)
 
 
