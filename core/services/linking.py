@@ -164,7 +164,9 @@ def _check(uow: UnitOfWork, who: Who, code: LinkCode, now: datetime,
     `typed` is None when re-checked at confirmation (the code's expiry no longer counts)."""
     if code.used_at is not None:
         raise NothingToDo(say.CODE_USED)
-    if typed is not None and code.expires_at <= now:
+    # A code ended early by a newer /link stays ended, even for a question already asked.
+    retired = code.expires_at < code.created_at + LIFETIME
+    if (typed is not None or retired) and code.expires_at <= now:
         raise NothingToDo(say.CODE_EXPIRED.format(minutes=int(LIFETIME.total_seconds() // 60)))
     if code.person_id == who.id:
         if code.account_id == who.account.id:

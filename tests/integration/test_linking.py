@@ -120,10 +120,16 @@ def test_a_code_expires_after_ten_minutes(coach: Coach, clock: ManualClock) -> N
     assert dc.say(f"/link {fresh}").text.startswith("Linked")
 
 
-def test_a_new_code_ends_the_one_before(coach: Coach) -> None:
+def test_a_new_code_ends_the_one_before_even_while_its_question_is_open(
+        coach: Coach, clock: ManualClock) -> None:
     tg, dc = on_telegram(coach), on_discord(coach)
+    tg.say("/log 10 min")
+    dc.say("/log 10 min")
     old = code_of(tg)
+    assert "Join them?" in dc.say(f"/link {old}").text
+    clock.advance(seconds=1)
     code_of(tg)
+    assert "expired" in dc.fail("yes")
     assert "expired" in dc.fail(f"/link {old}")
 
 
