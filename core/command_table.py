@@ -21,6 +21,7 @@ from core.domain.ranges import (
     MIN_GOAL,
     PERIODS,
 )
+from core.texts import linking as linking_texts
 from core.texts import setup as setup_texts
 
 __all__ = [
@@ -29,14 +30,16 @@ __all__ = [
     "OPTION_HELP", "PERIODS", "PLACES", "PRIVATE_COMMANDS",
     "PRIVATE_REFUSALS", "Command", "find", "unknown",
 ]
-OPTION_HELP = texts.OPTION_HELP
+OPTION_HELP = {**texts.OPTION_HELP, **linking_texts.OPTION_HELP}
+# Each feature keeps its own sentences; the table lists them all.
+_HELP = {**texts.COMMAND_HELP, **setup_texts.COMMAND_HELP, **linking_texts.COMMAND_HELP}
 
 GROUP_COMMANDS = frozenset(
     {"challenge", "join", "leave", "leaderboard", "challenge_time", "challenge_timezone",
      "challenge_goal", "challenge_channel", "setup"}
 )
 # Personal data: refused in groups with a pointer to the private chat.
-PRIVATE_COMMANDS = frozenset({"export", "forget"})
+PRIVATE_COMMANDS = frozenset({"export", "forget", "link", "unlink"})
 ADMIN_COMMANDS = frozenset(
     {"challenge_time", "challenge_timezone", "challenge_goal", "challenge_channel", "setup"}
 )
@@ -72,8 +75,7 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = tuple(
     Command(name, usage, summary, example)
-    for name, (usage, summary, example) in {**texts.COMMAND_HELP,
-                                            **setup_texts.COMMAND_HELP}.items()
+    for name, (usage, summary, example) in _HELP.items()
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Buttons that act once (undo a walk, answer a question): after a press platforms take them away.
-ONE_SHOT = frozenset({"undo", "forget", "screen"})
+ONE_SHOT = frozenset({"undo", "forget", "screen", "link"})
 
 
 def spent_when_pressed(action: str) -> bool:

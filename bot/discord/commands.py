@@ -151,6 +151,13 @@ async def help_(interaction: discord.Interaction[Any], command: str | None = Non
     await run(interaction, "help", command or "")
 
 
+@app_commands.command(name="link", description=summary("link"))
+@app_commands.describe(code=option_help("link", "code"))
+async def link(interaction: discord.Interaction[Any], code: str | None = None) -> None:
+    """/link [code]: without it, a code to enter on the other platform."""
+    await run(interaction, "link", code or "")
+
+
 def _text(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -166,4 +173,4 @@ def plain(name: str) -> AnyCommand:
 
 
 PERSONAL: tuple[AnyCommand, ...] = (help_, log_walk, stats, goal, timezone, daystart, pause,
-                                    remind)
+                                    remind, link)

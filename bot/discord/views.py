@@ -106,6 +106,15 @@ class Forget(CoachButton, template=r"rw:forget:(?P<answer>yes|no)"):
         return discord.ButtonStyle.danger if action.endswith("yes") else cls.button_style
 
 
+class LinkAnswer(CoachButton, template=r"rw:link:(?P<answer>yes|no)"):
+    """Join two linked accounts' histories, or not."""
+
+    @classmethod
+    def style_for(cls, action: str) -> discord.ButtonStyle:
+        """Joining is the primary answer."""
+        return discord.ButtonStyle.primary if action.endswith("yes") else cls.button_style
+
+
 class Screen(CoachButton, template=r"rw:screen:(?P<answer>yes|no)"):
     """Answer the safety question."""
 
@@ -140,7 +149,7 @@ class Panel(CoachButton, template=r"rw:setup:[A-Za-z0-9_:+\-/]{1,60}"):
 
 
 ITEMS: tuple[type[CoachButton], ...] = (
-    QuickLog, LogAnswer, Undo, Forget, Screen, Join, Later, NoNudges, Panel)
+    QuickLog, LogAnswer, Undo, Forget, LinkAnswer, Screen, Join, Later, NoNudges, Panel)
 
 
 def item_for(button: Button, row: int | None = None) -> CoachButton:

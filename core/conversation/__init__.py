@@ -16,6 +16,7 @@ from core.conversation import (
     data,
     groups,
     guide,
+    linking,
     progress,
     scheduled,
     settings,
@@ -56,10 +57,11 @@ HANDLERS: dict[str, Handler] = {
     "challenge_goal": groups.admin_setting(challenges.set_goal),
     "challenge_channel": groups.challenge_channel,
     "setup": setup.setup,
+    "link": linking.link, "unlink": linking.unlink,
 }
 NO_ARGUMENTS = frozenset(
     {"undo", "streak", "progress", "plan", "tip", "safety", "myth", "resume", "export", "forget",
-     "challenge", "join", "leave", "leaderboard", "setup"}
+     "challenge", "join", "leave", "leaderboard", "setup", "unlink"}
 )
 # Commands that only read: they run in a read-only unit of work, and a redelivered one is
 # simply answered again.
@@ -82,6 +84,8 @@ def plain(turn: Turn, text: str) -> Answer:
         return guide.answer_screen(turn, word in YES)
     if question is not None and question.startswith("log:") and (word in YES or word in NO):
         return walks.answer_ask(turn, word in YES)
+    if question is not None and question.startswith("link:") and (word in YES or word in NO):
+        return linking.answer(turn, word in YES)
     meaning = understand(text, turn.who.today)
     if isinstance(meaning, Walk):
         return walks.record(turn, meaning.entry)
@@ -107,7 +111,7 @@ def _after_reply(first: Reply, then: Reply) -> Reply:
 _ACTION = re.compile(
     r"log:(?P<minutes>[1-9][0-9]{0,2})(?::(?P<day>20[0-9]{2}[01][0-9][0-3][0-9]))?|log:(?P<no>no)"
     r"|undo:(?P<walk>[1-9][0-9]{0,17})"
-    r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)|(?P<nudges>nudges:off)"
+    r"|(?P<question>screen|forget|link):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)|(?P<nudges>nudges:off)"
 )
 
 
@@ -135,6 +139,8 @@ def press(turn: Turn, action: str) -> Reply:
     yes = match["answer"] == "yes"
     if match["question"] == "screen":
         return guide.answer_screen(turn, yes)
+    if match["question"] == "link":
+        return linking.answer(turn, yes)
     if people.pending(turn.who, turn.now) == PENDING_FORGET or not yes:
         return data.answer_forget(turn, yes)
     raise NothingToDo(texts.BUTTON_UNKNOWN)

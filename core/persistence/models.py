@@ -234,3 +234,30 @@ class UpdateSeen(SQLModel, table=True):
     bot: str = Field(primary_key=True)
     update_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, nullable=False))
     seen_at: datetime = Field(sa_column=_instant())
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code a person asked for to join an account of another platform to them.
+
+    Only the code's SHA-256 is stored: the code itself is shown once, to the person who asked.
+    `account_id` is the account that asked (its platform cannot enter the code)."""
+
+    __tablename__ = "link_codes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE", index=True)
+    account_id: int = Field(foreign_key="accounts.id", ondelete="CASCADE", index=True)
+    code_hash: str = Field(max_length=64, index=True)
+    created_at: datetime = Field(sa_column=_instant())
+    expires_at: datetime = Field(sa_column=_instant())
+    used_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class LinkFailure(SQLModel, table=True):
+    """A wrong link code entered: a few in a row make the coach refuse codes for a while."""
+
+    __tablename__ = "link_failures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE", index=True)
+    at: datetime = Field(sa_column=_instant())

@@ -22,6 +22,8 @@ from core.persistence.models import (
     Account,
     Chat,
     Delivery,
+    LinkCode,
+    LinkFailure,
     Member,
     Pause,
     Person,
@@ -170,7 +172,8 @@ class People(Repository):
 
     def delete(self, person: Person) -> None:
         """Delete a person and, explicitly, every row that refers to them."""
-        for model in (Walk, Pause, StreakEvent, Member, ProcessedMessage, Account):
+        for model in (Walk, Pause, StreakEvent, Member, ProcessedMessage, LinkCode, LinkFailure,
+                      Account):
             self.session.execute(delete(model).where(col(model.person_id) == person.key))
         self.session.delete(person)
         self.session.flush()

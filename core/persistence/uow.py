@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.persistence.engine import checkpoint, read_only
+from core.persistence.links import Links
 from core.persistence.queue import Deliveries
 from core.persistence.reminders import Reminders
 from core.persistence.repositories import Chats, Pauses, People, StreakEvents, Walks
@@ -43,6 +44,7 @@ class UnitOfWork:
         self.deliveries = Deliveries(self.session)
         self.reminders = Reminders(self.session)
         self.updates = UpdatesSeen(self.session)
+        self.links = Links(self.session)
         return self
 
     def __exit__(

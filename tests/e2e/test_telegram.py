@@ -111,6 +111,7 @@ async def test_every_personal_command_is_answered_in_a_private_chat(world: World
         "resume": texts.RESUMED,
         "remind": texts.REMIND_SET.format(time="07:30", zone="Europe/Berlin"),
         "export": texts.EXPORT.format(walks=texts.count_walks(0)), "forget": texts.FORGET_ASK,
+        "link": "That code isn't right.", "unlink": "This account isn't linked with another",
     }
     personal = [c for c in COMMANDS if not c.in_groups_only]
     assert {c.name for c in personal} == set(expected)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from core.coach import Coach
 from core.command_table import COMMANDS
+from core.identity import Platform
 from tests.support import ManualClock, Person, in_group, person, walk_minutes
 
 
@@ -57,6 +58,9 @@ def test_every_personal_command_answers_with_its_example(ada: Person, command: o
     example = command.example  # type: ignore[attr-defined]
     if example == "/resume":
         ada.say("/pause")
+    if example == "/unlink":  # there must be a link to undo: Ada's Telegram account asks
+        asked = person(ada.coach, "ada", Platform.TELEGRAM).say("/link").text
+        ada.say("/link " + asked.split("code: ")[1].split()[0])
     reply = ada.say(example)
     assert reply.text.strip()
 

@@ -7,7 +7,7 @@ stay exactly what the models describe; its connections put that schema on their 
 where an operator applied it by hand, does nothing.
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-02 11:00:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from core.persistence.types import UTCDateTime
 
 revision = "0010"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
