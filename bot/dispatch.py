@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from concurrent.futures import Executor
+from dataclasses import replace
 
 from core.api import CoachAPI
 from core.delivery import Notifier, Outgoing, RetryLater, Undeliverable
@@ -26,11 +28,15 @@ class Dispatcher:
     """Sends due messages for one platform and records what happened to each."""
 
     def __init__(
-        self, coach: CoachAPI, notifier: Notifier, *, idle: float = IDLE_SECONDS
+        self, coach: CoachAPI, notifier: Notifier, *, idle: float = IDLE_SECONDS,
+        pictures: Executor | None = None,
     ) -> None:
         self.coach = coach
         self.notifier = notifier
         self.idle = idle
+        # Where charts are drawn at send time: a process pool owned by whoever started this
+        # dispatcher (None: the loop's default threads, for a dispatcher on its own).
+        self.pictures = pictures
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -106,8 +112,23 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), self.idle)
             self._wake.clear()
 
+    async def _drawn(self, outgoing: Outgoing) -> Outgoing:
+        """The message with its picture drawn (in the pool, off the loop and off the coach's
+        worker); without it when drawing fails, since the words are worth sending alone."""
+        if outgoing.picture is None:
+            return outgoing
+        try:
+            image = await asyncio.get_running_loop().run_in_executor(
+                self.pictures, outgoing.picture)
+        except Exception:
+            log.exception("drawing the picture for delivery %s failed; sending the words",
+                          outgoing.id)
+            return replace(outgoing, picture=None)
+        return replace(outgoing, reply=replace(outgoing.reply, image=image), picture=None)
+
     async def _send(self, outgoing: Outgoing) -> None:
         try:
+            outgoing = await self._drawn(outgoing)
             await self.notifier.deliver(outgoing)
         except Undeliverable as refusal:
             log.info("delivery %s refused for good: %s", outgoing.id, refusal)

@@ -21,13 +21,14 @@ from core.domain.ranges import (
     MIN_GOAL,
     PERIODS,
 )
+from core.texts import summaries as summary_texts
 
 __all__ = [
     "ADMIN_COMMANDS", "BY_NAME", "COMMANDS", "GROUP_COMMANDS", "MAX_DAILY_GOAL", "MAX_DAY_START",
     "MAX_GOAL", "MAX_MINUTES", "MAX_PAIN", "MAX_PAUSE_DAYS", "MAX_STEPS", "MIN_GOAL",
     "OPTION_HELP", "PERIODS", "PLACES", "PRIVATE_COMMANDS", "Command", "find", "unknown",
 ]
-OPTION_HELP = texts.OPTION_HELP
+OPTION_HELP = {**texts.OPTION_HELP, **summary_texts.OPTION_HELP}
 
 GROUP_COMMANDS = frozenset(
     {"challenge", "join", "leave", "leaderboard", "challenge_time", "challenge_timezone",
@@ -65,9 +66,21 @@ class Command:
         return self.name in ADMIN_COMMANDS
 
 
+
+
+def _help() -> dict[str, tuple[str, str, str]]:
+    """Every command's help in menu order: each feature's own commands after the one they
+    follow (/summary after /remind)."""
+    merged: dict[str, tuple[str, str, str]] = {}
+    for name, entry in texts.COMMAND_HELP.items():
+        merged[name] = entry
+        if name == "remind":
+            merged.update(summary_texts.COMMAND_HELP)
+    return merged
+
+
 COMMANDS: tuple[Command, ...] = tuple(
-    Command(name, usage, summary, example)
-    for name, (usage, summary, example) in texts.COMMAND_HELP.items()
+    Command(name, usage, summary, example) for name, (usage, summary, example) in _help().items()
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 

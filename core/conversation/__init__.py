@@ -11,7 +11,17 @@ import re
 from dataclasses import replace
 
 from core import texts
-from core.conversation import chats, data, groups, guide, progress, scheduled, settings, walks
+from core.conversation import (
+    chats,
+    data,
+    groups,
+    guide,
+    progress,
+    scheduled,
+    settings,
+    summaries,
+    walks,
+)
 from core.conversation.shared import screen_buttons
 from core.conversation.turn import Answer, Handler, Later, Turn
 from core.domain.parsing import WalkEntry, parse_duration
@@ -39,6 +49,7 @@ HANDLERS: dict[str, Handler] = {
     "plan": progress.plan, "tip": guide.tip, "safety": guide.safety, "myth": guide.myth,
     "goal": settings.goal, "timezone": settings.timezone, "daystart": settings.daystart,
     "pause": settings.pause, "resume": settings.resume, "remind": settings.remind,
+    "summary": summaries.summary,
     "export": data.export, "forget": data.forget, "challenge": groups.challenge,
     "join": groups.join, "leave": groups.leave, "leaderboard": groups.leaderboard,
     "challenge_time": groups.admin_setting(challenges.set_time),
@@ -97,6 +108,7 @@ _ACTION = re.compile(
     r"log:(?P<minutes>[1-9][0-9]{0,2})(?::(?P<day>20[0-9]{2}[01][0-9][0-3][0-9]))?|log:(?P<no>no)"
     r"|undo:(?P<walk>[1-9][0-9]{0,17})"
     r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)|(?P<nudges>nudges:off)"
+    r"|(?P<summaries>summary:off)"
 )
 
 
@@ -119,6 +131,8 @@ def press(turn: Turn, action: str) -> Reply:
         return scheduled.snooze(turn)
     if match["nudges"]:
         return scheduled.stop_nudges(turn)
+    if match["summaries"]:
+        return summaries.stop(turn)
     yes = match["answer"] == "yes"
     if match["question"] == "screen":
         return guide.answer_screen(turn, yes)

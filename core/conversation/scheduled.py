@@ -1,4 +1,5 @@
-"""What the coach says on its own: a day's reminder and a group's daily challenge post.
+"""What the coach says on its own: a day's reminder, a group's daily challenge post, and (in
+`summaries`) the weekly summary.
 
 Planning queues only which message is due for whom; the words are written when the message is
 claimed for sending, so a reminder speaks of the streak as it is when it arrives.
@@ -9,10 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from core import texts
+from core.conversation import summaries
 from core.conversation.groups import challenge_post
 from core.conversation.shared import quick_log_buttons, streak_line
 from core.conversation.turn import Turn
-from core.delivery import CHALLENGE, NUDGE, REMINDER, Outgoing, load_reply
+from core.delivery import CHALLENGE, NUDGE, REMINDER, WEEKLY, Outgoing, load_reply
 from core.domain import days as local
 from core.persistence.queue import Claimed
 from core.persistence.uow import UnitOfWork
@@ -24,15 +26,20 @@ from core.services.deliveries import Planned
 def plan(uow: UnitOfWork, now: datetime) -> Planned:
     """Queue one batch of the reminders and challenge posts due now, each once."""
     steps = (deliveries.plan_reminders(uow, now), deliveries.plan_nudges(uow, now),
-             deliveries.plan_posts(uow, now))
+             deliveries.plan_summaries(uow, now), deliveries.plan_posts(uow, now))
     return Planned(sum(s.queued for s in steps), any(s.more for s in steps))
 
 
 def claim(uow: UnitOfWork, platform: str, now: datetime, limit: int) -> list[Outgoing]:
     """Due messages for a platform's dispatcher, leased to it, each worded as of now."""
     lease, rows = deliveries.claim(uow, platform, now, limit)
-    return [Outgoing(row.id, row.kind, row.platform, row.recipient, _words(uow, row),
-                     row.attempts, row.channel, lease) for row in rows]
+    claimed = []
+    for row in rows:
+        reply, picture = (summaries.words(uow, row) if row.kind == WEEKLY and not row.payload
+                          else (_words(uow, row), None))
+        claimed.append(Outgoing(row.id, row.kind, row.platform, row.recipient, reply,
+                                row.attempts, row.channel, lease, picture))
+    return claimed
 
 
 def _words(uow: UnitOfWork, row: Claimed) -> Reply:
