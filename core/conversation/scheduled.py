@@ -7,6 +7,7 @@ claimed for sending, so a reminder speaks of the streak as it is when it arrives
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from core import texts
@@ -22,12 +23,22 @@ from core.replies import Button, Reply
 from core.services import challenges, deliveries, streaks
 from core.services.deliveries import Planned
 
+# What planning does, one kind of message at a time: a step of one planner is one batch of
+# people alike (a unit of work of a few milliseconds), so a person's /log waits behind at most
+# one such batch, never behind a batch of every kind at once.
+PLANNERS: tuple[Callable[[UnitOfWork, datetime], Planned], ...] = (
+    deliveries.plan_reminders, deliveries.plan_nudges, deliveries.plan_summaries,
+    deliveries.plan_posts)
 
-def plan(uow: UnitOfWork, now: datetime) -> Planned:
-    """Queue one batch of the reminders and challenge posts due now, each once."""
-    steps = (deliveries.plan_reminders(uow, now), deliveries.plan_nudges(uow, now),
-             deliveries.plan_summaries(uow, now), deliveries.plan_posts(uow, now))
-    return Planned(sum(s.queued for s in steps), any(s.more for s in steps))
+
+def plan(uow: UnitOfWork, now: datetime, planner: int | None = None) -> Planned:
+    """Queue one batch of the messages due now, each once: of the planner numbered `planner`
+    in PLANNERS, or (None) one batch of each."""
+    if planner is not None:
+        return PLANNERS[planner](uow, now)
+    steps = [step(uow, now) for step in PLANNERS]
+    return Planned(sum(s.queued for s in steps), any(s.more for s in steps),
+                   tuple(n for n, s in enumerate(steps) if s.more))
 
 
 def claim(uow: UnitOfWork, platform: str, now: datetime, limit: int) -> list[Outgoing]:

@@ -57,6 +57,8 @@ class Planned:
 
     queued: int
     more: bool
+    # Of a step of several planners: the numbers of those that may have more.
+    pending: tuple[int, ...] = ()
 
 
 def _around(now: datetime, at: time, zone: str, day_start: int) -> tuple[date, datetime, datetime]:
