@@ -7,7 +7,10 @@ thread, batches of 100). Prints, from one run: the cost of a planning tick when 
 memory of the process, and a person's /log latency while the planning runs beside the same
 without it. Sending through the platform's limits is measured by bench/fanout_telegram.py.
 
-    .venv/bin/python bench/fanout.py [--people 100000] [--groups 1000]
+    .venv/bin/python bench/fanout.py [--people 100000] [--groups 1000] [--modes together,apart]
+
+`--modes together,apart` measures planning as it was (every kind of message in each step) and
+as it is (one kind per step) one after another in one run, each on its own copy of the data.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import argparse
 import asyncio
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -93,51 +97,76 @@ async def log_latencies(coach: AsyncCoach, clock: Clock, who: UserRef, stop: asy
     return latencies
 
 
-async def main(people: int, groups: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'fanout.db'}"
+async def plan_together(coach: AsyncCoach) -> int:
+    """Planning as before: every step one batch of each kind (reminders, nudges, summaries,
+    posts) in one unit of work on the worker."""
+    queued, more = 0, True
+    while more:
+        step = await coach._call(coach.coach.plan_step, None)
+        queued, more = queued + step.queued, step.more
+    return queued
+
+
+async def measure(url: str, mode: str) -> None:
+    """One run on its own copy of the database: `apart` plans one kind at a time (the coach's
+    way now), `together` every kind in each step (before)."""
+    engine = make_engine(url)
+    clock = Clock()
+    coach = AsyncCoach(Coach(UnitOfWorkFactory(engine), clock))
+    walker = UserRef(Platform.CONSOLE, "logger", "logger")
+    await coach.handle(Message(walker, private_chat(walker), "/start"))
+
+    quiet = []
+    for _ in range(50):  # 05:00: nothing is due
         t0 = time.perf_counter()
-        populate(url, people, groups)
+        assert await coach.plan_deliveries() == 0
+        quiet.append((time.perf_counter() - t0) * 1000)
+    print(f"planning tick, nothing due:  p50 {percentile(quiet, 50):.2f} ms, "
+          f"max {max(quiet):.2f} ms   (target at most 50 ms)")
+
+    stop = asyncio.Event()
+    alone = asyncio.create_task(log_latencies(coach, clock, walker, stop, 0))
+    await asyncio.sleep(3)
+    stop.set()
+    without = await alone
+
+    clock.now = DUE + timedelta(seconds=10)
+    stop = asyncio.Event()
+    beside = asyncio.create_task(log_latencies(coach, clock, walker, stop, 100_000))
+    t0 = time.perf_counter()
+    queued = await (coach.plan_deliveries() if mode == "apart" else plan_together(coach))
+    planning = time.perf_counter() - t0
+    stop.set()
+    during = await beside
+    print(f"queueing all that is due:    {queued:,} messages in {planning:.2f} s   "
+          f"(target at most 5 s)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the process:  {peak:.0f} MB   (target at most 300 MB)")
+    p99_alone, p99_during = percentile(without, 99), percentile(during, 99)
+    print(f"/log p99 without planning:   {p99_alone:.2f} ms ({len(without)} logs)")
+    print(f"/log p99 while planning:     {p99_during:.2f} ms ({len(during)} logs), "
+          f"{p99_during / p99_alone:.2f}x   (target at most 2x)")
+    coach.close()
+    engine.dispose()
+
+
+async def main(people: int, groups: int, modes: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        template = Path(folder) / "template.db"
+        t0 = time.perf_counter()
+        populate(f"sqlite:///{template}", people, groups)
         print(f"{people:,} people with a 07:30 reminder and {groups:,} groups with a 07:30 "
               f"post (made in {time.perf_counter() - t0:.0f} s), SQLite file\n")
-        engine = make_engine(url)
-        clock = Clock()
-        coach = AsyncCoach(Coach(UnitOfWorkFactory(engine), clock))
-        walker = UserRef(Platform.CONSOLE, "logger", "logger")
-        await coach.handle(Message(walker, private_chat(walker), "/start"))
+        for n, mode in enumerate(modes):
+            copy = Path(folder) / f"fanout-{n}.db"
+            shutil.copyfile(template, copy)
+            print(f"--- planning {MODES[mode]}")
+            await measure(f"sqlite:///{copy}", mode)
+            print()
 
-        quiet = []
-        for _ in range(50):  # 05:00: nothing is due
-            t0 = time.perf_counter()
-            assert await coach.plan_deliveries() == 0
-            quiet.append((time.perf_counter() - t0) * 1000)
-        print(f"planning tick, nothing due:  p50 {percentile(quiet, 50):.2f} ms, "
-              f"max {max(quiet):.2f} ms   (target at most 50 ms)")
 
-        stop = asyncio.Event()
-        alone = asyncio.create_task(log_latencies(coach, clock, walker, stop, 0))
-        await asyncio.sleep(3)
-        stop.set()
-        without = await alone
-
-        clock.now = DUE + timedelta(seconds=10)
-        stop = asyncio.Event()
-        beside = asyncio.create_task(log_latencies(coach, clock, walker, stop, 100_000))
-        t0 = time.perf_counter()
-        queued = await coach.plan_deliveries()
-        planning = time.perf_counter() - t0
-        stop.set()
-        during = await beside
-        print(f"queueing all that is due:    {queued:,} messages in {planning:.2f} s   "
-              f"(target at most 5 s)")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory of the process:  {peak:.0f} MB   (target at most 300 MB)")
-        p99_alone, p99_during = percentile(without, 99), percentile(during, 99)
-        print(f"/log p99 without planning:   {p99_alone:.2f} ms ({len(without)} logs)")
-        print(f"/log p99 while planning:     {p99_during:.2f} ms ({len(during)} logs), "
-              f"{p99_during / p99_alone:.2f}x   (target at most 2x)")
-        coach.close()
-        engine.dispose()
+MODES = {"apart": "one kind of message per step (now)",
+         "together": "every kind in each step (before)"}
 
 
 if __name__ == "__main__":
@@ -145,5 +174,8 @@ if __name__ == "__main__":
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--groups", type=int, default=1_000)
+    parser.add_argument("--modes", default="apart",
+                        help="comma-separated, run one after another: apart (now), together "
+                             "(before), e.g. together,apart")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.people, arguments.groups))
+    asyncio.run(main(arguments.people, arguments.groups, arguments.modes.split(",")))

@@ -10,7 +10,10 @@ temporary SQLite file. It prints the 429s received (target 0), duplicates (0), r
 delivered (0), the achieved send rate over Telegram's 30 a second (at least 0.95), and the /log
 reply latency p50 and p99 during the fan-out against without it:
 
-    .venv/bin/python bench/fanout_telegram.py [--reminders 2000] [--baseline 20]
+    .venv/bin/python bench/fanout_telegram.py [--reminders 2000] [--baseline 20] [--batches 20,8]
+
+`--batches` runs the whole scenario once per dispatcher claim size, one after another in the
+same process, so an old and a new setting are measured side by side.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 
+from bot import dispatch
 from core.coach import AsyncCoach
 from tests.e2e.fanout_support import fan_out, percentile
 from tests.support import ManualClock, make_coach, sqlite_engine
@@ -37,7 +41,15 @@ from tests.support import ManualClock, make_coach, sqlite_engine
 TELEGRAM_RATE = 30.0
 
 
-async def main(reminders: int, baseline: int) -> None:
+async def main(reminders: int, baseline: int, batches: list[int]) -> None:
+    for batch in batches:
+        dispatch.BATCH = batch
+        print(f"--- dispatcher claiming {batch} at a time")
+        await one_run(reminders, baseline)
+        print()
+
+
+async def one_run(reminders: int, baseline: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "coach.db"
         engine = sqlite_engine(db)
@@ -71,5 +83,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reminders", type=int, default=2000)
     parser.add_argument("--baseline", type=int, default=20, help="/log replies timed before")
+    parser.add_argument("--batches", default=str(dispatch.BATCH),
+                        help="claim sizes to run one after another, e.g. 20,8 (old, new)")
     args = parser.parse_args()
-    asyncio.run(main(args.reminders, args.baseline))
+    asyncio.run(main(args.reminders, args.baseline,
+                     [int(b) for b in args.batches.split(",")]))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -187,6 +189,24 @@ def platform_services(settings: Settings, coach: CoachAPI,
     return services
 
 
+# Processes that draw the charts of weekly summaries at send time. One fewer than the cores (the
+# loop and the coach's worker keep one), at least one; niced, so a fan-out of charts yields the
+# CPU to people's requests.
+PICTURE_WORKERS = max(1, (os.cpu_count() or 2) - 1)
+PICTURE_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    os.nice(PICTURE_NICENESS)
+
+
+def picture_pool(workers: int = PICTURE_WORKERS) -> ProcessPoolExecutor:
+    """A process pool for drawing charts; processes start when the first chart is asked for.
+    Spawned, not forked: this process has threads (the coach's worker) and open databases."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_lower_priority)
+
+
 @contextlib.asynccontextmanager
 async def running(
     coach: CoachAPI, services: list[PlatformService], *, tick: float = TICK_SECONDS,
@@ -197,11 +217,13 @@ async def running(
     started: list[PlatformService] = []
     dispatchers: list[Dispatcher] = []
     scheduler = None
+    pictures = picture_pool()
     try:
         for service in services:
             await service.start()
             started.append(service)
-        dispatchers = [Dispatcher(coach, s.notifier(), idle=idle) for s in started]
+        dispatchers = [Dispatcher(coach, s.notifier(), idle=idle, pictures=pictures)
+                       for s in started]
         for dispatcher in dispatchers:
             dispatcher.start()
         scheduler = build_scheduler(coach, dispatchers, tick=tick)
@@ -214,6 +236,8 @@ async def running(
             await dispatcher.stop()
         for service in reversed(started):
             await service.stop()
+        # The dispatchers have finished their sends: no chart is wanted any more.
+        await asyncio.to_thread(pictures.shutdown, wait=True, cancel_futures=True)
 
 
 def _stop_on_signals() -> asyncio.Event:

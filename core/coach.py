@@ -80,16 +80,20 @@ class Coach:
         """The platform refused to deliver to this user (blocked the bot, closed DMs)."""
         self._write(lambda uow, now: people.mark_unreachable(uow, user, now))
 
-    def plan_step(self) -> Planned:
-        """Queue one batch of the reminders and challenge posts due now."""
-        return self._write(scheduled.plan)
+    def plan_step(self, planner: int | None = None) -> Planned:
+        """Queue one batch of the messages due now: of one planner (scheduled.PLANNERS), or
+        of each."""
+        return self._write(lambda uow, now: scheduled.plan(uow, now, planner))
 
     def plan_deliveries(self) -> int:
-        """Queue the reminders and challenge posts due now, batch by batch; how many."""
-        queued, more = 0, True
-        while more:
-            step = self.plan_step()
-            queued, more = queued + step.queued, step.more
+        """Queue the messages due now, planner by planner, batch by batch; how many."""
+        first = self.plan_step()  # one batch of each kind: a quiet tick is one unit of work
+        queued = first.queued
+        for planner in first.pending:  # then one kind at a time, while it has more
+            more = True
+            while more:
+                step = self.plan_step(planner)
+                queued, more = queued + step.queued, step.more
         return queued
 
     def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
@@ -210,12 +214,15 @@ class AsyncCoach:
         await self._call(self.coach.mark_unreachable, user)
 
     async def plan_deliveries(self) -> int:
-        """Queue the reminders and challenge posts due now; how many were queued. Each batch
-        is its own call, so people's requests are served between batches."""
-        queued, more = 0, True
-        while more:
-            step = await self._call(self.coach.plan_step)
-            queued, more = queued + step.queued, step.more
+        """Queue the messages due now; how many were queued. Each batch of one planner is its
+        own call, so people's requests are served between batches and wait behind one at most."""
+        first = await self._call(self.coach.plan_step)  # a quiet tick is one unit of work
+        queued = first.queued
+        for planner in first.pending:  # then one kind at a time, while it has more
+            more = True
+            while more:
+                step = await self._call(self.coach.plan_step, planner)
+                queued, more = queued + step.queued, step.more
         return queued
 
     async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:

@@ -23,6 +23,7 @@ from core.domain.ranges import (
 )
 from core.texts import linking as linking_texts
 from core.texts import setup as setup_texts
+from core.texts import summaries as summary_texts
 
 __all__ = [
     "ADMIN_COMMANDS", "BY_NAME", "COMMANDS", "GROUP_COMMANDS", "MAX_DAILY_GOAL", "MAX_DAY_START",
@@ -30,9 +31,7 @@ __all__ = [
     "OPTION_HELP", "PERIODS", "PLACES", "PRIVATE_COMMANDS",
     "PRIVATE_REFUSALS", "Command", "find", "unknown",
 ]
-OPTION_HELP = {**texts.OPTION_HELP, **linking_texts.OPTION_HELP}
-# Each feature keeps its own sentences; the table lists them all.
-_HELP = {**texts.COMMAND_HELP, **setup_texts.COMMAND_HELP, **linking_texts.COMMAND_HELP}
+OPTION_HELP = {**texts.OPTION_HELP, **linking_texts.OPTION_HELP, **summary_texts.OPTION_HELP}
 
 GROUP_COMMANDS = frozenset(
     {"challenge", "join", "leave", "leaderboard", "challenge_time", "challenge_timezone",
@@ -73,9 +72,21 @@ class Command:
         return self.name in ADMIN_COMMANDS
 
 
+
+
+def _help() -> dict[str, tuple[str, str, str]]:
+    """Every command's help in menu order: each feature's own commands after the one they
+    follow (/summary after /remind)."""
+    merged: dict[str, tuple[str, str, str]] = {}
+    for name, entry in texts.COMMAND_HELP.items():
+        merged[name] = entry
+        if name == "remind":
+            merged.update(summary_texts.COMMAND_HELP)
+    return {**merged, **setup_texts.COMMAND_HELP, **linking_texts.COMMAND_HELP}
+
+
 COMMANDS: tuple[Command, ...] = tuple(
-    Command(name, usage, summary, example)
-    for name, (usage, summary, example) in _HELP.items()
+    Command(name, usage, summary, example) for name, (usage, summary, example) in _help().items()
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 

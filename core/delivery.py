@@ -9,12 +9,13 @@ platform refuses for good (blocked, chat not found, DMs closed).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from core.identity import Platform
-from core.replies import Button, Reply
+from core.replies import Attachment, Button, Reply
 
 REMINDER = "reminder"
 # A reminder asked for again, once, two hours later ("Later").
@@ -22,6 +23,8 @@ SNOOZE = "snooze"
 # "Your streak is still open today", a few hours before the day ends.
 NUDGE = "nudge"
 CHALLENGE = "challenge"
+# Last week in figures, on Monday at the reminder time, with the chart.
+WEEKLY = "weekly"
 
 
 class Undeliverable(Exception):
@@ -42,7 +45,10 @@ class Outgoing:
 
     `recipient` is a user's id (a reminder) or a chat's id (a challenge post); `channel` is, for
     a post, the Telegram forum topic or the Discord channel of that server it goes to.
-    `lease` names the claim: only its holder may record what became of the message."""
+    `lease` names the claim: only its holder may record what became of the message.
+    `picture`, when set, draws the image that goes with the reply (a chart): a picklable call
+    on plain data, so the sender can run it in another process at send time, never on the
+    coach's worker."""
 
     id: int
     kind: str
@@ -52,6 +58,7 @@ class Outgoing:
     attempts: int
     channel: str | None = None
     lease: str = ""
+    picture: Callable[[], Attachment] | None = None
 
 
 @dataclass(frozen=True)

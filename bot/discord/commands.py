@@ -135,6 +135,17 @@ async def remind(interaction: discord.Interaction[Any], time: str | None = None)
     await run(interaction, "remind", time or "")
 
 
+SUMMARY_CHOICES = [app_commands.Choice(name=state, value=state) for state in ("on", "off")]
+
+
+@app_commands.command(name="summary", description=summary("summary"))
+@app_commands.describe(state=option_help("summary", "state"))
+@app_commands.choices(state=SUMMARY_CHOICES)
+async def weekly_summary(interaction: discord.Interaction[Any], state: str | None = None) -> None:
+    """/summary [on|off]: without it, the current setting."""
+    await run(interaction, "summary", state or "")
+
+
 async def command_names(interaction: discord.Interaction[Any],
                         current: str) -> list[app_commands.Choice[str]]:
     """Command names starting with what has been typed so far."""
@@ -173,4 +184,4 @@ def plain(name: str) -> AnyCommand:
 
 
 PERSONAL: tuple[AnyCommand, ...] = (help_, log_walk, stats, goal, timezone, daystart, pause,
-                                    remind, link)
+                                    remind, link, weekly_summary)

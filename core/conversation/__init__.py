@@ -21,6 +21,7 @@ from core.conversation import (
     scheduled,
     settings,
     setup,
+    summaries,
     walks,
 )
 from core.conversation.shared import screen_buttons
@@ -50,6 +51,7 @@ HANDLERS: dict[str, Handler] = {
     "plan": progress.plan, "tip": guide.tip, "safety": guide.safety, "myth": guide.myth,
     "goal": settings.goal, "timezone": settings.timezone, "daystart": settings.daystart,
     "pause": settings.pause, "resume": settings.resume, "remind": settings.remind,
+    "summary": summaries.summary,
     "export": data.export, "forget": data.forget, "challenge": groups.challenge,
     "join": groups.join, "leave": groups.leave, "leaderboard": groups.leaderboard,
     "challenge_time": groups.admin_setting(challenges.set_time),
@@ -112,6 +114,7 @@ _ACTION = re.compile(
     r"log:(?P<minutes>[1-9][0-9]{0,2})(?::(?P<day>20[0-9]{2}[01][0-9][0-3][0-9]))?|log:(?P<no>no)"
     r"|undo:(?P<walk>[1-9][0-9]{0,17})"
     r"|(?P<question>screen|forget|link):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)|(?P<nudges>nudges:off)"
+    r"|(?P<summaries>summary:off)"
 )
 
 
@@ -136,6 +139,8 @@ def press(turn: Turn, action: str) -> Reply:
         return scheduled.snooze(turn)
     if match["nudges"]:
         return scheduled.stop_nudges(turn)
+    if match["summaries"]:
+        return summaries.stop(turn)
     yes = match["answer"] == "yes"
     if match["question"] == "screen":
         return guide.answer_screen(turn, yes)

@@ -9,6 +9,7 @@ from typing import Any
 
 from core import texts
 from core.services.reports import WeeklyMinutes
+from core.texts import summaries as summary_texts
 
 BAR = "#2a9d8f"
 BAR_OPEN = "#a8dadc"
@@ -42,14 +43,14 @@ def progress_png(weeks: WeeklyMinutes) -> bytes:
 def _target(weeks: WeeklyMinutes) -> tuple[int, str]:
     plan = weeks.target.plan
     if plan is not None:
-        return (weeks.target.goal_minutes,
-                texts.CHART_PLAN.format(days=plan.days, minutes=plan.minutes))
+        label = summary_texts.CHART_LAST_PLAN if weeks.finished else texts.CHART_PLAN
+        return weeks.target.goal_minutes, label.format(days=plan.days, minutes=plan.minutes)
     return weeks.target.goal, texts.CHART_GOAL.format(goal=weeks.target.goal)
 
 
 def _bars(ax: Any, weeks: WeeklyMinutes) -> None:
     xs = list(range(len(weeks.minutes)))
-    colors = [BAR] * (len(xs) - 1) + [BAR_OPEN]
+    colors = [BAR] * (len(xs) - 1) + [BAR if weeks.finished else BAR_OPEN]
     bars = ax.bar(xs, weeks.minutes, color=colors, width=0.7, zorder=2)
     for bar, value in zip(bars, weeks.minutes, strict=True):
         if value:
@@ -74,7 +75,7 @@ def _bars(ax: Any, weeks: WeeklyMinutes) -> None:
 
 def _week_labels(weeks: WeeklyMinutes) -> list[str]:
     labels = [f"{texts.MONTH_NAMES[s.month - 1]} {s.day}" for s in weeks.week_starts]
-    labels[-1] = texts.CHART_THIS_WEEK
+    labels[-1] = summary_texts.CHART_LAST_WEEK if weeks.finished else texts.CHART_THIS_WEEK
     return labels
 
 

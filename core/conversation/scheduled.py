@@ -1,4 +1,5 @@
-"""What the coach says on its own: a day's reminder and a group's daily challenge post.
+"""What the coach says on its own: a day's reminder, a group's daily challenge post, and (in
+`summaries`) the weekly summary.
 
 Planning queues only which message is due for whom; the words are written when the message is
 claimed for sending, so a reminder speaks of the streak as it is when it arrives.
@@ -6,13 +7,15 @@ claimed for sending, so a reminder speaks of the streak as it is when it arrives
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from core import texts
+from core.conversation import summaries
 from core.conversation.groups import challenge_post
 from core.conversation.shared import quick_log_buttons, streak_line
 from core.conversation.turn import Turn
-from core.delivery import CHALLENGE, NUDGE, REMINDER, Outgoing, load_reply
+from core.delivery import CHALLENGE, NUDGE, REMINDER, WEEKLY, Outgoing, load_reply
 from core.domain import days as local
 from core.persistence.queue import Claimed
 from core.persistence.uow import UnitOfWork
@@ -20,19 +23,34 @@ from core.replies import Button, Reply
 from core.services import challenges, deliveries, streaks
 from core.services.deliveries import Planned
 
+# What planning does, one kind of message at a time: a step of one planner is one batch of
+# people alike (a unit of work of a few milliseconds), so a person's /log waits behind at most
+# one such batch, never behind a batch of every kind at once.
+PLANNERS: tuple[Callable[[UnitOfWork, datetime], Planned], ...] = (
+    deliveries.plan_reminders, deliveries.plan_nudges, deliveries.plan_summaries,
+    deliveries.plan_posts)
 
-def plan(uow: UnitOfWork, now: datetime) -> Planned:
-    """Queue one batch of the reminders and challenge posts due now, each once."""
-    steps = (deliveries.plan_reminders(uow, now), deliveries.plan_nudges(uow, now),
-             deliveries.plan_posts(uow, now))
-    return Planned(sum(s.queued for s in steps), any(s.more for s in steps))
+
+def plan(uow: UnitOfWork, now: datetime, planner: int | None = None) -> Planned:
+    """Queue one batch of the messages due now, each once: of the planner numbered `planner`
+    in PLANNERS, or (None) one batch of each."""
+    if planner is not None:
+        return PLANNERS[planner](uow, now)
+    steps = [step(uow, now) for step in PLANNERS]
+    return Planned(sum(s.queued for s in steps), any(s.more for s in steps),
+                   tuple(n for n, s in enumerate(steps) if s.more))
 
 
 def claim(uow: UnitOfWork, platform: str, now: datetime, limit: int) -> list[Outgoing]:
     """Due messages for a platform's dispatcher, leased to it, each worded as of now."""
     lease, rows = deliveries.claim(uow, platform, now, limit)
-    return [Outgoing(row.id, row.kind, row.platform, row.recipient, _words(uow, row),
-                     row.attempts, row.channel, lease) for row in rows]
+    claimed = []
+    for row in rows:
+        reply, picture = (summaries.words(uow, row) if row.kind == WEEKLY and not row.payload
+                          else (_words(uow, row), None))
+        claimed.append(Outgoing(row.id, row.kind, row.platform, row.recipient, reply,
+                                row.attempts, row.channel, lease, picture))
+    return claimed
 
 
 def _words(uow: UnitOfWork, row: Claimed) -> Reply:

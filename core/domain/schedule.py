@@ -87,3 +87,31 @@ def nudge_time(day_start_hour: int) -> time:
     for a day that starts at midnight; 01:00 for one that starts at 04:00)."""
     return time((day_start_hour - NUDGE_HOURS_BEFORE_END) % 24, 0)
 
+
+
+# The weekly summary comes on the walk day that is a Monday, at the person's reminder time.
+SUMMARY_WEEKDAY = 0
+
+
+def next_weekly(after: datetime, at: time, zone_name: str,
+                day_start_hour: int = 0) -> tuple[date, datetime]:
+    """The first Monday occurrence of `at` at or after `after`: its walk day and UTC instant."""
+    day = walk_day_of(after, zone_name, day_start_hour) - timedelta(days=1)
+    while True:
+        if day.weekday() == SUMMARY_WEEKDAY:
+            instant = occurrence(day, at, zone_name, day_start_hour)
+            if instant >= after:
+                return day, instant
+        day += timedelta(days=1)
+
+
+def latest_weekly(now: datetime, at: time, zone_name: str,
+                  day_start_hour: int = 0) -> tuple[date, datetime]:
+    """The last Monday occurrence of `at` at or before `now`: its walk day and UTC instant."""
+    day = walk_day_of(now, zone_name, day_start_hour) + timedelta(days=1)
+    while True:
+        if day.weekday() == SUMMARY_WEEKDAY:
+            instant = occurrence(day, at, zone_name, day_start_hour)
+            if instant <= now:
+                return day, instant
+        day -= timedelta(days=1)

@@ -40,6 +40,11 @@ class Person(SQLModel, table=True):
     nudges: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
     nudge_next: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+    # The weekly summary on Monday at the reminder time, for people with reminders on: on
+    # unless turned off (/summary off), and when the next one is due.
+    summaries: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    summary_next: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
     supported: bool | None = None
     pending: str | None = None
     pending_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))

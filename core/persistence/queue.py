@@ -32,6 +32,7 @@ class Claimed:
     occurrence: str
     person_id: int | None
     chat_id: int | None
+    account_id: int | None = None
 
 
 class Deliveries(Repository):
@@ -85,7 +86,7 @@ class Deliveries(Repository):
             assert d.id is not None
             claimed.append(Claimed(d.id, d.kind, d.platform, user or chat or "",
                                    channel if chat else None, d.payload, d.attempts,
-                                   d.occurrence, person, d.chat_id))
+                                   d.occurrence, person, d.chat_id, d.account_id))
         return claimed
 
     def held(self, delivery_id: int, owner: str) -> Delivery | None:

@@ -151,6 +151,53 @@ _ADVANCE_NUDGES = (
 )
 
 
+def _summary_batch() -> Any:
+    return (
+        sa_select(col(Person.id))
+        .where(col(Person.summary_next) <= _NOW,
+               col(Person.remind_at) == bindparam("at", type_=String()),
+               col(Person.timezone) == bindparam("zone", type_=String()),
+               col(Person.day_start_hour) == bindparam("day_start", type_=Integer()))
+        .order_by(col(Person.summary_next), col(Person.id))
+        .limit(bindparam("limit", type_=Integer()))
+        .scalar_subquery()
+    )
+
+
+def _queue_summaries(dialect: Any) -> Any:
+    """A weekly summary for each reachable account of the batch not paused on the Monday (the
+    words, and whether to send at all, are settled when it is claimed)."""
+    paused = exists().where(col(Pause.person_id) == col(Person.id), col(Pause.start_day) <= _DAY,
+                            or_(col(Pause.end_day).is_(None), col(Pause.end_day) >= _DAY))
+    accounts = (
+        sa_select(literal("weekly"), col(Account.platform), col(Account.id),
+                  bindparam("occurrence", type_=String()), literal(""), literal("pending"),
+                  literal(0), _NOW, bindparam("expires", type_=UTCDateTime()), _NOW,
+                  literal(""))
+        .join(Person, col(Person.id) == col(Account.person_id))
+        .where(col(Person.id).in_(_summary_batch()),
+               col(Person.summary_next) <= bindparam("latest", type_=UTCDateTime()),
+               col(Account.unreachable_since).is_(None), ~paused)
+    )
+    return dialect.insert(_table(Delivery)).from_select(
+        ["kind", "platform", "account_id", "occurrence", "payload", "status", "attempts",
+         "not_before", "expires_at", "created_at", "last_error"], accounts,
+    ).on_conflict_do_nothing().returning(literal(1))
+
+
+_QUEUE_SUMMARIES = {"sqlite": _queue_summaries(sqlite), "postgresql": _queue_summaries(postgresql)}
+_FIRST_SUMMARY = (
+    sa_select(col(Person.remind_at), col(Person.timezone), col(Person.day_start_hour))
+    .where(col(Person.summary_next) <= _NOW)
+    .order_by(col(Person.summary_next)).limit(1)
+)
+_ADVANCE_SUMMARIES = (
+    update(_table(Person)).where(col(Person.id).in_(_summary_batch()))
+    .values(summary_next=bindparam("following", type_=UTCDateTime()))
+    .returning(col(Person.id))
+)
+
+
 class Reminders(Repository):
     """Due reminders, a batch at a time."""
 
@@ -201,4 +248,29 @@ class Reminders(Repository):
         """Move the batch's next nudge instant on to `following`; how many people."""
         return len(self.session.execute(_ADVANCE_NUDGES, {
             "now": now, "zone": zone, "day_start": day_start, "limit": limit,
+            "following": following}).all())
+
+    def first_summary_due(self, now: datetime) -> tuple[str, str, int] | None:
+        """The reminder time, zone and day start of the earliest due weekly summary, if any."""
+        row = self.session.execute(_FIRST_SUMMARY, {"now": now}).first()
+        if row is None or row[0] is None:
+            return None
+        return str(row[0]), str(row[1]), int(row[2])
+
+    def queue_summaries(self, *, now: datetime, at: str, zone: str, day_start: int, limit: int,
+                        latest: datetime, day: date, expires: datetime) -> int:
+        """Queue the batch's weekly summaries for the Monday `day`, unless paused that day, for
+        those due by `latest`; how many were new."""
+        statement = _QUEUE_SUMMARIES.get(self.session.get_bind().dialect.name,
+                                         _QUEUE_SUMMARIES["sqlite"])
+        return len(self.session.execute(statement, {
+            "now": now, "at": at, "zone": zone, "day_start": day_start, "limit": limit,
+            "latest": latest, "day": day, "occurrence": day.isoformat(),
+            "expires": expires}).all())
+
+    def advance_summaries(self, *, now: datetime, at: str, zone: str, day_start: int,
+                          limit: int, following: datetime) -> int:
+        """Move the batch's next weekly summary instant on to `following`; how many people."""
+        return len(self.session.execute(_ADVANCE_SUMMARIES, {
+            "now": now, "at": at, "zone": zone, "day_start": day_start, "limit": limit,
             "following": following}).all())

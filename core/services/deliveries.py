@@ -15,7 +15,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from core.delivery import CHALLENGE, NUDGE, REMINDER, SNOOZE, Outgoing, Schedule, Upcoming
+from core.delivery import (
+    CHALLENGE,
+    NUDGE,
+    REMINDER,
+    SNOOZE,
+    WEEKLY,
+    Outgoing,
+    Schedule,
+    Upcoming,
+)
 from core.domain import schedule
 from core.persistence.models import Delivery
 from core.persistence.queue import Claimed
@@ -37,6 +46,8 @@ _JUST_AFTER = timedelta(microseconds=1)
 SNOOZE_DELAY = timedelta(hours=2)
 # A streak nudge comes three hours before the day ends; past two hours it is not worth sending.
 NUDGE_WINDOW = timedelta(hours=2)
+# A weekly summary is still worth reading a few hours late on its Monday morning.
+SUMMARY_WINDOW = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,8 @@ class Planned:
 
     queued: int
     more: bool
+    # Of a step of several planners: the numbers of those that may have more.
+    pending: tuple[int, ...] = ()
 
 
 def _around(now: datetime, at: time, zone: str, day_start: int) -> tuple[date, datetime, datetime]:
@@ -95,6 +108,34 @@ def plan_nudges(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Plan
     return Planned(queued, moved > 0)
 
 
+def plan_summaries(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
+    """Queue one batch of the weekly summaries due now (people alike in reminder time, zone and
+    day start), once per account and Monday, unless paused that day; and move their next
+    instant on to the Monday after. Two set-based statements, like reminders."""
+    alike = uow.reminders.first_summary_due(now)
+    if alike is None:
+        return Planned(0, False)
+    at, zone, day_start = alike
+    clock = schedule.parse_hhmm(at)
+    day, instant = schedule.latest_weekly(now, clock, zone, day_start)
+    _, upcoming = schedule.next_weekly(now + _JUST_AFTER, clock, zone, day_start)
+    queued = 0
+    if now - instant < SUMMARY_WINDOW:
+        queued = uow.reminders.queue_summaries(
+            now=now, at=at, zone=zone, day_start=day_start, limit=limit, latest=instant,
+            day=day, expires=instant + SUMMARY_WINDOW)
+    moved = uow.reminders.advance_summaries(now=now, at=at, zone=zone, day_start=day_start,
+                                            limit=limit, following=upcoming)
+    return Planned(queued, moved > 0)
+
+
+def set_summaries(uow: UnitOfWork, who: Who, on: bool, now: datetime) -> None:
+    """Weekly summaries on or off; off also drops one still queued."""
+    people.set_summaries(who.person, on, now)
+    if not on:
+        uow.deliveries.drop_pending(WEEKLY, who.id)
+
+
 def stop_nudges(uow: UnitOfWork, who: Who) -> None:
     """No more streak nudges for this person, and none still queued for them."""
     people.stop_nudges(who.person)
@@ -141,7 +182,7 @@ def claim(uow: UnitOfWork, platform: str, now: datetime,
     lease = uuid.uuid4().hex
     claimed = []
     for row in uow.deliveries.claim(platform, now, limit, LEASE, lease):
-        if row.kind in (REMINDER, SNOOZE, NUDGE) and _no_longer_needed(uow, row):
+        if row.kind in (REMINDER, SNOOZE, NUDGE, WEEKLY) and _no_longer_needed(uow, row):
             held = uow.deliveries.held(row.id, lease)
             if held is not None:
                 held.status, held.lease_until, held.lease_owner = "skipped", None, None
@@ -151,14 +192,17 @@ def claim(uow: UnitOfWork, platform: str, now: datetime,
 
 
 def _no_longer_needed(uow: UnitOfWork, row: Claimed) -> bool:
-    """True when the person turned reminders (or nudges) off, walked that day or paused since
-    the message was queued."""
+    """True when the person turned reminders (or nudges, or summaries) off, paused since the
+    message was queued, or (all but the summary) walked that day."""
     person = uow.people.person(row.person_id) if row.person_id is not None else None
     if person is None or person.remind_at is None or (row.kind == NUDGE and not person.nudges):
         return True
+    if row.kind == WEEKLY and not person.summaries:
+        return True
     day = date.fromisoformat(row.occurrence)
-    walked = uow.walks.minutes_by_day(person.key, day, day)
-    return bool(walked) or bool(uow.pauses.overlapping(person.key, day, day))
+    if uow.pauses.overlapping(person.key, day, day):
+        return True
+    return row.kind != WEEKLY and bool(uow.walks.minutes_by_day(person.key, day, day))
 
 
 def delivered(uow: UnitOfWork, sent: Outgoing, now: datetime) -> None:

@@ -175,11 +175,28 @@ def reschedule_reminder(person: Person, after: datetime) -> None:
     """Keep the stored next reminder instant in step with the reminder time, the time zone
     and the day start: the first occurrence at or after `after` (None when reminders are off)."""
     if person.remind_at is None:
-        person.remind_next = person.nudge_next = None
+        person.remind_next = person.nudge_next = person.summary_next = None
         return
     _, person.remind_next = schedule.next_due(after, schedule.parse_hhmm(person.remind_at),
                                               person.timezone, person.day_start_hour)
     reschedule_nudge(person, after)
+    reschedule_summary(person, after)
+
+
+def reschedule_summary(person: Person, after: datetime) -> None:
+    """Keep the next weekly summary in step: for people with reminders and summaries on, the
+    next Monday of their walk days at their reminder time (None otherwise)."""
+    if person.remind_at is None or not person.summaries:
+        person.summary_next = None
+        return
+    _, person.summary_next = schedule.next_weekly(
+        after, schedule.parse_hhmm(person.remind_at), person.timezone, person.day_start_hour)
+
+
+def set_summaries(person: Person, on: bool, after: datetime) -> None:
+    """Weekly summaries on or off (they come only while reminders are on)."""
+    person.summaries = on
+    reschedule_summary(person, after)
 
 
 def reschedule_nudge(person: Person, after: datetime) -> None:

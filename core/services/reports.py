@@ -57,6 +57,7 @@ class WeeklyMinutes:
     target: WeekTarget
     by_day: dict[date, int]
     today: date
+    finished: bool = False  # the last week is over (the weekly summary's chart, on a Monday)
 
 
 @dataclass(frozen=True)

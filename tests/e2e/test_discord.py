@@ -26,6 +26,7 @@ from core.conversation.shared import quick_log_buttons
 from core.delivery import REMINDER, Outgoing, Undeliverable
 from core.identity import Platform, UserRef, private_chat
 from core.replies import Button, Reply
+from core.texts import summaries as summary_texts
 from tests.e2e.discord_support import (
     World,
     discord_world,
@@ -141,6 +142,8 @@ async def test_every_personal_command_answers_privately(world: World) -> None:
         ("remind", {"time": "07:30"}, shown(texts.REMIND_SET.format(time="07:30",
                                                                     zone="Europe/Berlin"))),
         ("remind", {"time": "off"}, shown(texts.REMIND_OFF)),
+        ("summary", {"state": "off"}, shown(summary_texts.SUMMARY_OFF)),
+        ("summary", {}, shown("Weekly summaries: off.")),
         ("undo", {}, shown(texts.NOTHING_TO_UNDO)),
         ("join", {}, shown(texts.GROUP_ONLY)),
     ]

@@ -26,6 +26,7 @@ from core.command_table import ADMIN_COMMANDS, COMMANDS
 from core.conversation.shared import isolate, quick_log_buttons
 from core.delivery import CHALLENGE, REMINDER, Outgoing, Undeliverable
 from core.replies import Button, Reply
+from core.texts import summaries as summary_texts
 from tests.e2e.telegram_support import (
     World,
     data_of,
@@ -110,6 +111,7 @@ async def test_every_personal_command_is_answered_in_a_private_chat(world: World
         "daystart": texts.DAY_START_SET.format(hour=4), "pause": "Paused until",
         "resume": texts.RESUMED,
         "remind": texts.REMIND_SET.format(time="07:30", zone="Europe/Berlin"),
+        "summary": summary_texts.SUMMARY_OFF,
         "export": texts.EXPORT.format(walks=texts.count_walks(0)), "forget": texts.FORGET_ASK,
         "link": "That code isn't right.", "unlink": "This account isn't linked with another",
     }

@@ -67,6 +67,7 @@ def test_reminders_keep_local_time_across_daylight_saving_in_both_directions(
     early, morning = telegram_person(coach, "early"), telegram_person(coach, "morning")
     for someone, at in ((early, "02:30"), (morning, "07:30")):
         someone.say("/timezone Europe/Berlin")
+        someone.say("/summary off")  # Monday 26 October would queue one beside the reminder
         someone.say(f"/remind {at}")
     queued = tick_through(coach, clock, clock.now + timedelta(days=3),
                           step=timedelta(minutes=5))
@@ -150,6 +151,7 @@ def test_only_the_dispatcher_holding_the_lease_records_the_outcome(
 
 def test_finished_deliveries_are_purged_after_two_weeks(coach: Coach, clock: ManualClock) -> None:
     ada = telegram_person(coach)
+    ada.say("/summary off")  # 13 days on is a Monday: only the reminder is queued then
     ada.say("/remind 12:30")
     clock.advance(minutes=30)
     coach.plan_deliveries()

@@ -41,6 +41,7 @@ def test_the_reminder_planner_ticks_through_30_days_of_active_lapsed_and_paused_
     walker, lapsed, resting, newcomer = (
         person(coach, name, Platform.TELEGRAM) for name in ("walker", "lapsed", "resting", "new"))
     for someone in (walker, lapsed, resting, newcomer):
+        someone.say("/summary off")  # Mondays' summaries are tested in test_weekly_summary.py
         someone.say("/remind 18:00")
     reminded: dict[str, list[int]] = {}
     for day in range(1, 31):

@@ -210,6 +210,9 @@ class ReminderModel(RuleBasedStateMachine):
         self.start_coach()
         for name in NAMES:
             self.say(name, "/start")
+            # The model is of daily reminders; weekly summaries have their own tests
+            # (test_weekly_summary.py).
+            self.say(name, "/summary off")
             self.say(name, "/remind 07:30")
             self.settings[name].remind_at = "07:30"
             self.changed(name)
@@ -421,6 +424,7 @@ def test_ticking_every_few_minutes_sends_every_days_reminder_exactly_once(
     ada = person(coach, "ada", Platform.TELEGRAM)
     ada.say(f"/timezone {zone}")
     ada.say(f"/daystart {day_start}")
+    ada.say("/summary off")  # a daily reminder's liveness; summaries are tested on their own
     ada.say(f"/remind {at}")
     set_at = clock.now
     received: list[tuple[date, datetime]] = []
