@@ -108,7 +108,7 @@ class Dispatcher:
 
     async def _send(self, outgoing: Outgoing) -> None:
         try:
-            await self.notifier.deliver(outgoing)
+            message_id = await self.notifier.deliver(outgoing)
         except Undeliverable as refusal:
             log.info("delivery %s refused for good: %s", outgoing.id, refusal)
             await self.coach.undeliverable(outgoing, str(refusal))
@@ -118,4 +118,4 @@ class Dispatcher:
             log.exception("delivery %s failed", outgoing.id)
             await self.coach.retry_delivery(outgoing, backoff(outgoing.attempts), repr(error))
         else:
-            await self.coach.delivered(outgoing)
+            await self.coach.delivered(outgoing, message_id)

@@ -21,22 +21,25 @@ from core.domain.ranges import (
     MIN_GOAL,
     PERIODS,
 )
+from core.texts import challenges as challenge_texts
 
 __all__ = [
     "ADMIN_COMMANDS", "BY_NAME", "COMMANDS", "GROUP_COMMANDS", "MAX_DAILY_GOAL", "MAX_DAY_START",
     "MAX_GOAL", "MAX_MINUTES", "MAX_PAIN", "MAX_PAUSE_DAYS", "MAX_STEPS", "MIN_GOAL",
     "OPTION_HELP", "PERIODS", "PLACES", "PRIVATE_COMMANDS", "Command", "find", "unknown",
 ]
-OPTION_HELP = texts.OPTION_HELP
+OPTION_HELP = {**texts.OPTION_HELP, **challenge_texts.OPTION_HELP}
 
 GROUP_COMMANDS = frozenset(
     {"challenge", "join", "leave", "leaderboard", "challenge_time", "challenge_timezone",
-     "challenge_goal", "challenge_channel"}
+     "challenge_goal", "challenge_channel", "challenges", "newchallenge", "endchallenge",
+     "cancelchallenge"}
 )
 # Personal data: refused in groups with a pointer to the private chat.
 PRIVATE_COMMANDS = frozenset({"export", "forget"})
 ADMIN_COMMANDS = frozenset(
-    {"challenge_time", "challenge_timezone", "challenge_goal", "challenge_channel"}
+    {"challenge_time", "challenge_timezone", "challenge_goal", "challenge_channel",
+     "newchallenge", "endchallenge", "cancelchallenge"}
 )
 
 
@@ -67,7 +70,8 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = tuple(
     Command(name, usage, summary, example)
-    for name, (usage, summary, example) in texts.COMMAND_HELP.items()
+    for name, (usage, summary, example) in {**texts.COMMAND_HELP,
+                                             **challenge_texts.COMMAND_HELP}.items()
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 

@@ -22,6 +22,13 @@ SNOOZE = "snooze"
 # "Your streak is still open today", a few hours before the day ends.
 NUDGE = "nudge"
 CHALLENGE = "challenge"
+# A group challenge's start announcement, its quiet mid-way update and its final results
+# (occurrence: the challenge's id), and a group's weekly board (occurrence: the week's Monday).
+CONTEST_START = "challenge_start"
+CONTEST_MID = "challenge_mid"
+CONTEST_END = "challenge_end"
+CONTEST_KINDS = (CONTEST_START, CONTEST_MID, CONTEST_END)
+SEASON = "season"
 
 
 class Undeliverable(Exception):
@@ -42,7 +49,9 @@ class Outgoing:
 
     `recipient` is a user's id (a reminder) or a chat's id (a challenge post); `channel` is, for
     a post, the Telegram forum topic or the Discord channel of that server it goes to.
-    `lease` names the claim: only its holder may record what became of the message."""
+    `lease` names the claim: only its holder may record what became of the message. `edit` is
+    the platform's id of an earlier message in the same place to change in place rather than
+    post anew (a challenge's mid-way update edits its start post) where the platform allows."""
 
     id: int
     kind: str
@@ -52,6 +61,7 @@ class Outgoing:
     attempts: int
     channel: str | None = None
     lease: str = ""
+    edit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,8 @@ class Notifier(Protocol):
 
     platform: Platform
 
-    async def deliver(self, outgoing: Outgoing) -> None:
-        """Send it, or raise."""
+    async def deliver(self, outgoing: Outgoing) -> str | None:
+        """Send it, or raise; the platform's id of the message sent, when there is one."""
 
 
 def dump_reply(reply: Reply) -> str:

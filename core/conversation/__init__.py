@@ -11,7 +11,17 @@ import re
 from dataclasses import replace
 
 from core import texts
-from core.conversation import chats, data, groups, guide, progress, scheduled, settings, walks
+from core.conversation import (
+    chats,
+    contests,
+    data,
+    groups,
+    guide,
+    progress,
+    scheduled,
+    settings,
+    walks,
+)
 from core.conversation.shared import screen_buttons
 from core.conversation.turn import Answer, Handler, Later, Turn
 from core.domain.parsing import WalkEntry, parse_duration
@@ -40,7 +50,9 @@ HANDLERS: dict[str, Handler] = {
     "goal": settings.goal, "timezone": settings.timezone, "daystart": settings.daystart,
     "pause": settings.pause, "resume": settings.resume, "remind": settings.remind,
     "export": data.export, "forget": data.forget, "challenge": groups.challenge,
-    "join": groups.join, "leave": groups.leave, "leaderboard": groups.leaderboard,
+    "join": contests.join, "leave": contests.leave, "leaderboard": contests.leaderboard,
+    "challenges": contests.list_challenges, "newchallenge": contests.newchallenge,
+    "endchallenge": contests.endchallenge, "cancelchallenge": contests.cancelchallenge,
     "challenge_time": groups.admin_setting(challenges.set_time),
     "challenge_timezone": groups.admin_setting(challenges.set_timezone),
     "challenge_goal": groups.admin_setting(challenges.set_goal),
@@ -48,7 +60,7 @@ HANDLERS: dict[str, Handler] = {
 }
 NO_ARGUMENTS = frozenset(
     {"undo", "streak", "progress", "plan", "tip", "safety", "myth", "resume", "export", "forget",
-     "challenge", "join", "leave", "leaderboard"}
+     "challenge", "challenges"}
 )
 # Commands that only read: they run in a read-only unit of work, and a redelivered one is
 # simply answered again.
@@ -96,7 +108,7 @@ def _after_reply(first: Reply, then: Reply) -> Reply:
 _ACTION = re.compile(
     r"log:(?P<minutes>[1-9][0-9]{0,2})(?::(?P<day>20[0-9]{2}[01][0-9][0-3][0-9]))?|log:(?P<no>no)"
     r"|undo:(?P<walk>[1-9][0-9]{0,17})"
-    r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)|(?P<nudges>nudges:off)"
+    r"|(?P<question>screen|forget):(?P<answer>yes|no)|(?P<join>join)(?::(?P<contest>[1-9][0-9]{0,17}))?|(?P<later>later)|(?P<nudges>nudges:off)"
 )
 
 
@@ -113,6 +125,8 @@ def press(turn: Turn, action: str) -> Reply:
         return walks.record(turn, WalkEntry(parse_duration(match["minutes"]), turn.who.today))
     if match["walk"]:
         return walks.undo_walk(turn, int(match["walk"]))
+    if match["contest"]:
+        return contests.press_join(turn, int(match["contest"]))
     if match["join"]:
         return groups.join(turn, "")
     if match["later"]:

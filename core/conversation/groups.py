@@ -75,10 +75,16 @@ def _board(result: Board) -> Reply:
     if not result.standings:
         return Reply(texts.LEADERBOARD_EMPTY.format(chat=name), public=True,
                      buttons=(Button(texts.BUTTON_JOIN, "join"),))
+    # Equal points share a place (1, 2, 2, 4); the standings come best first.
+    ranks: list[int] = []
+    for n, s in enumerate(result.standings):
+        same = n > 0 and result.standings[n - 1].points == s.points
+        ranks.append(ranks[-1] if same else n + 1)
     rows = "\n".join(
-        texts.LEADERBOARD_ROW.format(rank=n, name=isolate(s.name), points=s.points, days=s.days,
+        texts.LEADERBOARD_ROW.format(rank=rank, name=isolate(s.name.replace("@", "@\u2060")),
+                                     points=s.points, days=s.days,
                                      day_word=texts.plural_days(s.days))
-        for n, s in enumerate(result.standings, start=1))
+        for rank, s in zip(ranks, result.standings, strict=True))
     return Reply(texts.LEADERBOARD.format(chat=name, cap=DAILY_CAP_MINUTES, rows=rows),
                  public=True)
 

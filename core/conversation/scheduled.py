@@ -9,30 +9,42 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from core import texts
+from core.conversation import contests
 from core.conversation.groups import challenge_post
 from core.conversation.shared import quick_log_buttons, streak_line
 from core.conversation.turn import Turn
-from core.delivery import CHALLENGE, NUDGE, REMINDER, Outgoing, load_reply
+from core.delivery import CHALLENGE, CONTEST_KINDS, NUDGE, REMINDER, SEASON, Outgoing, load_reply
 from core.domain import days as local
 from core.persistence.queue import Claimed
 from core.persistence.uow import UnitOfWork
 from core.replies import Button, Reply
 from core.services import challenges, deliveries, streaks
+from core.services import contests as contest_service
 from core.services.deliveries import Planned
 
 
 def plan(uow: UnitOfWork, now: datetime) -> Planned:
     """Queue one batch of the reminders and challenge posts due now, each once."""
     steps = (deliveries.plan_reminders(uow, now), deliveries.plan_nudges(uow, now),
-             deliveries.plan_posts(uow, now))
+             deliveries.plan_posts(uow, now), contest_service.plan_posts(uow, now),
+             contest_service.plan_seasons(uow, now))
     return Planned(sum(s.queued for s in steps), any(s.more for s in steps))
 
 
 def claim(uow: UnitOfWork, platform: str, now: datetime, limit: int) -> list[Outgoing]:
     """Due messages for a platform's dispatcher, leased to it, each worded as of now."""
     lease, rows = deliveries.claim(uow, platform, now, limit)
-    return [Outgoing(row.id, row.kind, row.platform, row.recipient, _words(uow, row),
-                     row.attempts, row.channel, lease) for row in rows]
+    claimed = []
+    for row in rows:
+        edit = None
+        if row.kind in (*CONTEST_KINDS, SEASON) and not row.payload:
+            assert row.chat_id is not None
+            reply, edit = contests.post(uow, row.kind, row.chat_id, row.occurrence, now)
+        else:
+            reply = _words(uow, row)
+        claimed.append(Outgoing(row.id, row.kind, row.platform, row.recipient, reply,
+                                row.attempts, row.channel, lease, edit))
+    return claimed
 
 
 def _words(uow: UnitOfWork, row: Claimed) -> Reply:

@@ -87,3 +87,15 @@ def nudge_time(day_start_hour: int) -> time:
     for a day that starts at midnight; 01:00 for one that starts at 04:00)."""
     return time((day_start_hour - NUDGE_HOURS_BEFORE_END) % 24, 0)
 
+
+
+def next_weekly(after: datetime, at: str, zone_name: str) -> datetime:
+    """The first Monday occurrence of the 'HH:MM' time `at` in `zone_name` after `after`: when
+    a group's weekly board of the week before is posted."""
+    day = walk_day_of(after, zone_name)
+    while True:
+        if day.weekday() == 0:
+            instant = wall_instant(day, parse_hhmm(at), zone_name)
+            if instant > after:
+                return instant
+        day += timedelta(days=1)

@@ -22,6 +22,7 @@ from core.persistence.models import (
     Account,
     Chat,
     Delivery,
+    Entry,
     Member,
     Pause,
     Person,
@@ -85,7 +86,7 @@ def _insert_once(dialect: Any, model: type[SQLModel]) -> Any:
 _INSERT_ONCE: dict[tuple[str, type[SQLModel]], Any] = {
     (name, model): _insert_once(dialect, model)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-    for model in (Account, StreakEvent, ProcessedMessage, Chat, Member, Delivery)
+    for model in (Account, StreakEvent, ProcessedMessage, Chat, Member, Entry, Delivery)
 }
 
 
@@ -170,7 +171,7 @@ class People(Repository):
 
     def delete(self, person: Person) -> None:
         """Delete a person and, explicitly, every row that refers to them."""
-        for model in (Walk, Pause, StreakEvent, Member, ProcessedMessage, Account):
+        for model in (Walk, Pause, StreakEvent, Member, Entry, ProcessedMessage, Account):
             self.session.execute(delete(model).where(col(model.person_id) == person.key))
         self.session.delete(person)
         self.session.flush()

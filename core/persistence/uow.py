@@ -12,6 +12,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core.persistence.contests import Contests
 from core.persistence.engine import checkpoint, read_only
 from core.persistence.queue import Deliveries
 from core.persistence.reminders import Reminders
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.chats = Chats(self.session)
         self.deliveries = Deliveries(self.session)
         self.reminders = Reminders(self.session)
+        self.contests = Contests(self.session)
         return self
 
     def __exit__(
