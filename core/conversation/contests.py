@@ -12,7 +12,7 @@ from core import texts
 from core.conversation import groups
 from core.conversation.shared import calendar_label, isolate
 from core.conversation.turn import Turn
-from core.delivery import CONTEST_MID, CONTEST_START, SEASON
+from core.delivery import CONTEST_END, CONTEST_MID, CONTEST_START, SEASON
 from core.domain import contests as rules
 from core.domain import days as local
 from core.domain.challenges import DAILY_CAP_MINUTES
@@ -184,8 +184,8 @@ def leaderboard(turn: Turn, args: str) -> Reply:
             return Reply("\n".join([words.PICK_BOARD, *(
                 f"#{c.id} {isolate(c.name)}" for c in open_ones)]), public=True)
         contest = open_ones[0]
-    result = contests.board(turn.uow, contest, chat, turn.now)
-    return Reply(render_board(result, turn.who.id), public=True)
+    result = contests.board(turn.uow, contest, chat, turn.now, caller=turn.who.id)
+    return Reply(render_board(result), public=True)
 
 
 def _row(kind: str, entry: Ranked, needed: int) -> str:
@@ -224,26 +224,27 @@ def _header(result: Board) -> str:
         state=state)
 
 
-def render_board(result: Board, caller: int | None = None, *, header: bool = True) -> str:
+def render_board(result: Board, *, header: bool = True) -> str:
     """The top ten (ties share a place), the team's total against its target, and the caller's
     own place when it is further down."""
     contest, ranked = result.contest, result.ranked
     kind, needed = contest.format, contest.min_days or 0
     lines = [_header(result)] if header else []
     if kind == TEAM:
-        total, target = rules.team_total(r.score for r in ranked), contest.target or 1
+        target = contest.target or 1
         lines.append(words.BOARD_TEAM_TOTAL.format(
-            total=total, target=target, percent=min(999, round(100 * total / target))))
+            total=result.total, target=target,
+            percent=min(999, round(100 * result.total / target))))
     if not ranked:
         lines.append(words.BOARD_EMPTY.format(number=contest.id))
         return "\n".join(lines)
-    lines += [_row(kind, entry, needed) for entry in ranked[:TOP]]
-    if len(ranked) > TOP:
-        lines.append(words.BOARD_MORE.format(count=len(ranked) - TOP))
-        mine = next((r for r in ranked[TOP:] if r.score.person_id == caller), None)
-        if mine is not None:
-            lines.append(words.BOARD_YOU.format(rank=mine.rank, count=len(ranked),
-                                                value=_value(kind, mine, needed)))
+    lines += [_row(kind, entry, needed) for entry in ranked]
+    if result.count > len(ranked):
+        lines.append(words.BOARD_MORE.format(count=result.count - len(ranked)))
+    mine = result.mine
+    if mine is not None and all(r.score.person_id != mine.score.person_id for r in ranked):
+        lines.append(words.BOARD_YOU.format(rank=mine.rank, count=result.count,
+                                            value=_value(kind, mine, needed)))
     return "\n".join(lines)
 
 
@@ -295,27 +296,33 @@ def post(uow: UnitOfWork, kind: str, chat_id: int, occurrence: str,
         return Reply(text, buttons=(_join_button(contest),), public=True), None
     result = contests.board(uow, contest, chat, now)
     board = render_board(result, header=False)
+    if kind == CONTEST_END:
+        return Reply(words.POST_END.format(name=contest.name, result=_result(uow, result),
+                                           board=board), public=True), None
     if kind == CONTEST_MID:
         day = min(contest.days, (result.today - contest.start_day).days + 1)
         text = words.POST_MID.format(name=contest.name, day=day, days=contest.days, board=board)
         return Reply(text, buttons=(_join_button(contest),), public=True,
                      quiet=True), contest.start_message
-    return Reply(words.POST_END.format(name=contest.name, result=_result(result),
-                                       board=board), public=True), None
+    raise AssertionError(f"no words for {kind}")
 
 
-def _result(result: Board) -> str:
+def _result(uow: UnitOfWork, result: Board) -> str:
     contest, ranked = result.contest, result.ranked
     if contest.format == TEAM:
-        total, target = rules.team_total(r.score for r in ranked), contest.target or 1
+        total, target = result.total, contest.target or 1
         if total >= target:
             return words.RESULT_TEAM_DONE.format(total=total, target=target)
         return words.RESULT_TEAM_SHORT.format(total=total, target=target,
                                               percent=round(100 * total / target))
-    won = rules.winners(contest.format, ranked, contest.min_days or 0)
-    names = ", ".join(shown(s.name) for s in won)
     if contest.format == GOAL:
-        return words.RESULT_GOAL.format(names=names) if won else words.RESULT_GOAL_NONE
+        reached, count = contests.reached(uow, contest)
+        names = ", ".join(shown(name) for name in reached)
+        if count > len(reached):
+            names += " " + words.BOARD_MORE.format(count=count - len(reached))
+        return words.RESULT_GOAL.format(names=names) if reached else words.RESULT_GOAL_NONE
+    won = rules.winners(contest.format, ranked)
+    names = ", ".join(shown(s.name) for s in won)
     if not won:
         return words.RESULT_NOBODY
     template = words.RESULT_CAPPED_TIE if len(won) > 1 else words.RESULT_CAPPED

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from core.errors import BadInput
 from core.texts import challenges as words
@@ -224,3 +224,21 @@ def winners(kind: str, ranked: Sequence[Ranked], min_days: int = 0) -> list[Scor
 def team_total(scores: Iterable[Score]) -> int:
     """Minutes the whole group walked for the challenge."""
     return sum(s.minutes for s in scores)
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A walk as a challenge sees it: its day, minutes and when it was logged."""
+
+    day: date
+    minutes: int
+    recorded_at: datetime
+
+
+def day_change(before: int, after: int, plan: Plan) -> tuple[int, int, int]:
+    """How an entrant's (points, minutes, goal days) change when their minutes counted on one
+    day go from `before` to `after`."""
+    cap = plan.cap if plan.cap is not None else MAX_TARGET
+    floor = plan.min_minutes or 1
+    return (min(after, cap) - min(before, cap), after - before,
+            int(after >= floor) - int(before >= floor))

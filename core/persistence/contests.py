@@ -6,12 +6,64 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, delete, func
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
+from core.domain.contests import Logged
 from core.persistence.models import Chat, Contest, Entry, Member, Walk
 from core.persistence.repositories import Repository, insert_new
+from core.persistence.types import UTCDateTime
+
+_WALKS = (
+    sa_select(col(Walk.day), col(Walk.minutes), col(Walk.recorded_at))
+    .where(col(Walk.person_id) == bindparam("person"), col(Walk.day) >= bindparam("first"),
+           col(Walk.day) <= bindparam("last"))
+)
+_ENTRIES = Entry.__table__  # type: ignore[attr-defined]
+# Minutes the entrant walked on `day` that count for the challenge: logged after joining and
+# before it ended.
+_COUNTED_THAT_DAY = (
+    sa_select(func.coalesce(func.sum(Walk.minutes), 0))
+    .where(col(Walk.person_id) == col(Entry.person_id), col(Walk.day) == bindparam("day"),
+           col(Walk.recorded_at) >= col(Entry.joined_at),
+           col(Walk.recorded_at) < col(Contest.ends_at))
+    .correlate(Entry, Contest).scalar_subquery()
+)
+_ACTIVE = (
+    sa_select(col(Entry.challenge_id), col(Entry.joined_at), col(Contest.start_day),
+              col(Contest.days), col(Contest.format), col(Contest.cap),
+              col(Contest.min_minutes), col(Contest.ends_at), _COUNTED_THAT_DAY)
+    .join(Contest, col(Contest.id) == col(Entry.challenge_id))
+    .where(col(Entry.person_id) == bindparam("person"), col(Contest.status) == "open",
+           col(Contest.ends_at) > bindparam("now", type_=UTCDateTime()),
+           col(Contest.start_day) <= bindparam("day"))
+)
+_ADD_TOTALS = (
+    update(_ENTRIES)
+    .where(_ENTRIES.c.challenge_id == bindparam("challenge"),
+           _ENTRIES.c.person_id == bindparam("person"))
+    .values(points=_ENTRIES.c.points + bindparam("points"),
+            minutes=_ENTRIES.c.minutes + bindparam("add_minutes"),
+            goal_days=_ENTRIES.c.goal_days + bindparam("add_days"))
+)
+_RANKED_BY = {"points": col(Entry.points), "minutes": col(Entry.minutes),
+              "goal_days": col(Entry.goal_days)}
+
+
+@dataclass(frozen=True)
+class Active:
+    """An entry in a challenge not yet over, with the challenge's rules."""
+
+    challenge_id: int
+    joined_at: datetime
+    start_day: date
+    days: int
+    format: str
+    cap: int | None
+    min_minutes: int | None
+    ends_at: datetime
+    day_minutes: int  # counted on the day asked about
 
 
 @dataclass(frozen=True)
@@ -80,35 +132,58 @@ class Contests(Repository):
             .where(col(Entry.challenge_id).in_(contest_ids)).group_by(col(Entry.challenge_id)))
         return {cid: int(n) for cid, n in rows}
 
-    def totals(self, contest: Contest, last_day: date) -> list[Totals]:
-        """Every entrant's sums: walks on the challenge's days (through `last_day`), logged
-        after they joined and before it ended. Summed in the database: one row per entrant."""
-        cap = contest.cap if contest.cap is not None else 10**6
-        floor = contest.min_minutes if contest.min_minutes is not None else 10**6
-        per_day = (
-            sa_select(col(Walk.person_id).label("person_id"),
-                      func.sum(Walk.minutes).label("minutes"))
-            .join(Entry, col(Entry.person_id) == col(Walk.person_id))
-            .where(col(Entry.challenge_id) == contest.key,
-                   col(Walk.day) >= contest.start_day, col(Walk.day) <= last_day,
-                   col(Walk.recorded_at) >= col(Entry.joined_at),
-                   col(Walk.recorded_at) < contest.ends_at)
-            .group_by(col(Walk.person_id), col(Walk.day))
-            .subquery()
-        )
-        day_minutes = per_day.c.minutes
-        sums = (
-            sa_select(per_day.c.person_id,
-                      func.sum(case((day_minutes > cap, cap), else_=day_minutes)),
-                      func.sum(day_minutes),
-                      func.sum(case((day_minutes >= floor, 1), else_=0)))
-            .group_by(per_day.c.person_id)
-        )
-        found = {pid: (int(p), int(m), int(g)) for pid, p, m, g in self.session.execute(sums)}
-        names = self.session.execute(
-            sa_select(col(Entry.person_id), col(Entry.display_name))
-            .where(col(Entry.challenge_id) == contest.key))
-        return [Totals(pid, name, *found.get(pid, (0, 0, 0))) for pid, name in names]
+    def active_on(self, person_id: int, day: date, now: datetime) -> list[Active]:
+        """The person's entries in challenges not yet over that have started by `day`, each
+        with the minutes counted for it on `day`."""
+        rows = self.session.execute(_ACTIVE, {"person": person_id, "day": day, "now": now})
+        return [Active(*row) for row in rows]
+
+    def add_totals(self, person_id: int, changes: list[dict[str, int]]) -> None:
+        """Add to the person's kept totals: one row per challenge (challenge, points,
+        minutes, goal_days)."""
+        if changes:
+            self.session.execute(_ADD_TOTALS, [{"person": person_id, **c} for c in changes])
+
+    def walks_between(self, person_id: int, first: date, last: date) -> list[Logged]:
+        """The person's walks on days `first` to `last`: day, minutes, when logged."""
+        rows = self.session.execute(_WALKS, {"person": person_id, "first": first, "last": last})
+        return [Logged(day, minutes, at) for day, minutes, at in rows]
+
+    def top(self, contest_id: int, by: str, limit: int) -> list[Totals]:
+        """The best `limit` entrants by `by` (points, minutes or goal_days), then by name."""
+        column = _RANKED_BY[by]
+        rows = self.session.execute(
+            sa_select(col(Entry.person_id), col(Entry.display_name), col(Entry.points),
+                      col(Entry.minutes), col(Entry.goal_days))
+            .where(col(Entry.challenge_id) == contest_id)
+            .order_by(column.desc(), col(Entry.display_name), col(Entry.person_id))
+            .limit(limit))
+        return [Totals(*row) for row in rows]
+
+    def size(self, contest_id: int) -> tuple[int, int]:
+        """How many entrants, and their minutes together."""
+        count, minutes = self.session.execute(
+            sa_select(func.count(), func.coalesce(func.sum(Entry.minutes), 0))
+            .where(col(Entry.challenge_id) == contest_id)).one()
+        return int(count), int(minutes)
+
+    def better_than(self, contest_id: int, by: str, value: int) -> int:
+        """How many entrants have more than `value` of `by`."""
+        return int(self.session.scalar(
+            sa_select(func.count()).select_from(Entry)
+            .where(col(Entry.challenge_id) == contest_id, _RANKED_BY[by] > value)) or 0)
+
+    def reaching(self, contest_id: int, min_days: int, limit: int) -> tuple[list[str], int]:
+        """Names of entrants with at least `min_days` goal days (at most `limit`), and how
+        many there are."""
+        reached = col(Entry.goal_days) >= min_days
+        names = list(self.session.scalars(
+            sa_select(col(Entry.display_name))
+            .where(col(Entry.challenge_id) == contest_id, reached)
+            .order_by(col(Entry.display_name)).limit(limit)))
+        count = self.session.scalar(sa_select(func.count()).select_from(Entry).where(
+            col(Entry.challenge_id) == contest_id, reached))
+        return names, int(count or 0)
 
     def due(self, now: datetime, limit: int) -> list[tuple[Contest, Chat]]:
         """Challenges whose next post is due, earliest first, with their chats."""

@@ -234,6 +234,11 @@ class Entry(SQLModel, table=True):
     )
     display_name: str = ""
     joined_at: datetime = Field(sa_column=_instant())
+    # Totals kept up to date as the person logs and undoes walks, so a board of thousands is
+    # read in one indexed query: capped points, all minutes, and days that reached the goal.
+    points: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    minutes: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    goal_days: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
 
 
 class Delivery(SQLModel, table=True):

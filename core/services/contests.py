@@ -11,7 +11,8 @@ from core.domain import contests, schedule
 from core.domain import days as local
 from core.domain.contests import Plan, Ranked, Score
 from core.errors import BadInput, NothingToDo
-from core.persistence.models import Chat, Contest, Entry
+from core.persistence.contests import Totals
+from core.persistence.models import Chat, Contest, Entry, Walk
 from core.persistence.uow import UnitOfWork
 from core.services.challenges import reschedule_season, week_standings
 from core.services.deliveries import Planned
@@ -30,11 +31,18 @@ _MIDNIGHT = time(0, 0)
 
 @dataclass(frozen=True)
 class Board:
-    """A challenge's standings as of a day."""
+    """A challenge's standings as of a day: the top entrants with their places (shared when
+    tied), how many take part, their minutes together, and the caller's own place."""
 
     contest: Contest
     ranked: list[Ranked]
     today: date
+    count: int = 0
+    total: int = 0
+    mine: Ranked | None = None
+
+
+RANKED_BY = {contests.CAPPED: "points", contests.GOAL: "goal_days", contests.TEAM: "minutes"}
 
 
 def _post_at(chat: Chat, day: date) -> datetime:
@@ -131,13 +139,49 @@ def cancel(uow: UnitOfWork, contest: Contest) -> None:
     uow.contests.remove(contest)
 
 
-def board(uow: UnitOfWork, contest: Contest, chat: Chat, now: datetime) -> Board:
-    """The standings as of now (through the last day once it has ended)."""
-    today = today_in(chat, now)
-    last = min(today + timedelta(days=1), contest.start_day + timedelta(days=contest.days - 1))
-    scores = [Score(t.person_id, t.name, t.points, t.minutes, t.goal_days)
-              for t in uow.contests.totals(contest, last)]
-    return Board(contest, contests.rank(contest.format, scores), today)
+def board(uow: UnitOfWork, contest: Contest, chat: Chat, now: datetime, *,
+          caller: int | None = None, top: int = 10) -> Board:
+    """The standings as of now, read from the entrants' kept totals: the best `top` and the
+    caller's own place."""
+    by = RANKED_BY[contest.format]
+    best = [_score(t) for t in uow.contests.top(contest.key, by, top)]
+    count, total = uow.contests.size(contest.key)
+    mine = None
+    entry = uow.contests.entry(contest.key, caller) if caller is not None else None
+    if entry is not None:
+        value = getattr(entry, by)
+        mine = Ranked(uow.contests.better_than(contest.key, by, value) + 1, Score(
+            entry.person_id, entry.display_name, entry.points, entry.minutes, entry.goal_days))
+    return Board(contest, contests.rank(contest.format, best), today_in(chat, now), count,
+                 total, mine)
+
+
+def _score(totals: Totals) -> Score:
+    return Score(totals.person_id, totals.name, totals.points, totals.minutes, totals.goal_days)
+
+
+def reached(uow: UnitOfWork, contest: Contest, limit: int = 30) -> tuple[list[str], int]:
+    """Who reached a goal-days challenge's goal (at most `limit` names), and how many."""
+    return uow.contests.reaching(contest.key, contest.min_days or 0, limit)
+
+
+def walked(uow: UnitOfWork, person_id: int, walk: Walk, now: datetime, *,
+           removed: bool = False) -> None:
+    """A walk was logged (or, `removed`, undone): change the person's kept totals in every
+    challenge not yet over that counts it (its day is one of the challenge's, and it was logged
+    after joining). One query when they are in none, and one more to change the totals."""
+    entries = [a for a in uow.contests.active_on(person_id, walk.day, now)
+               if walk.day < a.start_day + timedelta(days=a.days)
+               and a.joined_at <= walk.recorded_at < a.ends_at]
+    changes = []
+    for a in entries:
+        after = a.day_minutes
+        before = after + walk.minutes if removed else after - walk.minutes
+        plan = Plan(a.format, "", a.start_day, a.days, a.cap, a.min_minutes)
+        points, minutes, goal_days = contests.day_change(before, after, plan)
+        changes.append({"challenge": a.challenge_id, "points": points,
+                        "add_minutes": minutes, "add_days": goal_days})
+    uow.contests.add_totals(person_id, changes)
 
 
 def plan_posts(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:

@@ -134,9 +134,9 @@ COMMAND_HELP: dict[str, tuple[str, str, str]] = {
     "newchallenge": ("<capped|goal|team> ...", "Admins: start a group challenge",
                      "/newchallenge team 1000 min 14 days"),
     "endchallenge": ("<challenge>", "Admins: end a challenge now, with results",
-                     "/endchallenge 3"),
+                     "/endchallenge 1"),
     "cancelchallenge": ("<challenge>", "Admins: cancel a challenge, no results",
-                        "/cancelchallenge 3"),
+                        "/cancelchallenge 1"),
 }
 OPTION_HELP: dict[str, dict[str, str]] = {
     "join": {"challenge": "Its name or number; empty: the one running here"},

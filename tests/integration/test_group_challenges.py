@@ -39,6 +39,7 @@ def test_a_capped_challenge_counts_capped_days_after_joining_with_shared_places(
     assert "Only group admins" in ben.fail("/cancelchallenge 1")
     assert "Only group admins" in ben.fail("/endchallenge 1")
     person(coach, "ben").say("/log 10 min")  # before joining: does not count
+    clock.advance(minutes=1)
     assert "\u2068Ben\u2069 joined \u2068Spring steps\u2069" in ben.say("/join").text
     assert "joined" in cai.press("join:1").text
     assert "already in" in cai.say("/join spring").text
@@ -169,3 +170,23 @@ def test_the_weekly_board_is_posted_on_monday_and_kept_as_last_week(
     last = ben.say("/leaderboard last").text
     assert "Mon 30 Nov to Sun 6 Dec" in last and "\u2068Cai\u2069: 20 pts" in last
     assert "20" not in ben.say("/leaderboard week").text.split("\n", 1)[1]
+
+
+def test_undoing_a_walk_takes_its_minutes_off_every_board_it_counted_on(
+        coach: Coach, clock: ManualClock) -> None:
+    clock.set_local("UTC", 2026, 11, 30, 8)
+    anna = group(coach, "anna", admin=True)
+    anna.say('/newchallenge capped "Capped" 5 days cap 30')
+    anna.say('/newchallenge team "Team" 100 min 5 days')
+    ben = group(coach, "ben")
+    ben.press("join:1")
+    ben.press("join:2")
+    clock.advance(minutes=1)
+    alone = person(coach, "ben")
+    alone.say("/log 25 min")
+    alone.say("/log 15 min")
+    assert "\u2068Ben\u2069: 30 min" in ben.say("/leaderboard capped").text
+    assert "Together: 40 of 100 min" in ben.say("/leaderboard team").text
+    alone.say("/undo")
+    assert "\u2068Ben\u2069: 25 min" in ben.say("/leaderboard capped").text
+    assert "Together: 25 of 100 min" in ben.say("/leaderboard team").text
