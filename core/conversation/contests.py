@@ -173,7 +173,7 @@ def leaderboard(turn: Turn, args: str) -> Reply:
     if typed in ("week", "weekly", "this week", "season"):
         return groups.leaderboard(turn, "")
     if typed in ("last", "last week"):
-        return season_board(turn.uow, chat, turn.now, weeks_back=1)
+        return season_board(turn.uow, chat, turn.now, weeks_back=1, caller=turn.who.id)
     if typed:
         contest = contests.find(turn.uow, chat, args)
     else:
@@ -248,26 +248,24 @@ def render_board(result: Board, *, header: bool = True) -> str:
     return "\n".join(lines)
 
 
-def season_board(uow: UnitOfWork, chat: Chat, now: datetime, *, weeks_back: int) -> Reply:
+def season_board(uow: UnitOfWork, chat: Chat, now: datetime, *, weeks_back: int,
+                 caller: int | None = None) -> Reply:
     """A finished week's board of the group (the weekly season), from the walks as they are:
     someone who used /forget is on no board."""
     this_week = local.week_start(local.local_day(now, chat.timezone))
-    return week_board(uow, chat, this_week - timedelta(days=7 * weeks_back))
+    return week_board(uow, chat, this_week - timedelta(days=7 * weeks_back), caller=caller)
 
 
-def week_board(uow: UnitOfWork, chat: Chat, start: date, *, intro: str = "") -> Reply:
+def week_board(uow: UnitOfWork, chat: Chat, start: date, *, intro: str = "",
+               caller: int | None = None) -> Reply:
     """The board of the week from Monday `start`: capped points, ties sharing a place."""
     title = chat.title or texts.THIS_GROUP
     end = start + timedelta(days=6)
     standings = challenges.week_standings(uow, chat, start)
-    if not standings:
+    if not any(s.points for s in standings):
         return Reply(words.SEASON_LAST_EMPTY.format(chat=title, start=calendar_label(start),
                                                     end=calendar_label(end)), public=True)
-    ranked = rules.rank(CAPPED, [rules.Score(n, s.name, s.points, s.points, s.days)
-                                 for n, s in enumerate(standings)])
-    rows = [texts.LEADERBOARD_ROW.format(
-        rank=r.rank, name=shown(r.score.name), points=r.score.points, days=r.score.goal_days,
-        day_word=texts.plural_days(r.score.goal_days)) for r in ranked[:TOP]]
+    rows = groups.week_rows(standings, caller)
     board = "\n".join([words.SEASON_LAST_HEADER.format(
         chat=title, start=calendar_label(start), end=calendar_label(end),
         cap=DAILY_CAP_MINUTES), *rows])

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from core import texts
 from core.domain import days as local
 from core.domain import schedule
-from core.domain.challenges import Standing, board
+from core.domain.challenges import DAILY_CAP_MINUTES, Standing, ranked
 from core.domain.ranges import MAX_DAILY_GOAL
 from core.errors import BadInput, NotAllowed, NothingToDo
 from core.identity import ChatRef
@@ -69,16 +69,11 @@ def standings(uow: UnitOfWork, chat: Chat, now: datetime) -> Board:
 def week_standings(uow: UnitOfWork, chat: Chat, start: date,
                    through: date | None = None) -> list[Standing]:
     """The board of the week from Monday `start` (through `through`, default its Sunday),
-    daily points capped."""
+    daily points capped, best first."""
     last = through or start + timedelta(days=6)
-    # Members log in their own zones; a day of margin either side keeps their walks in the week.
-    margin = timedelta(days=1)
-    minutes = uow.chats.minutes_by_member(chat.key, start - margin, last + margin)
-    members = uow.chats.members(chat.key)
-    rows = [(m.display_name or texts.SOMEONE,
-             {d: v for d, v in minutes.get(m.person_id, {}).items() if start <= d <= last})
-            for m in members]
-    return board(rows)
+    rows = uow.chats.week_points(chat.key, start, last, DAILY_CAP_MINUTES)
+    return ranked((person, name or texts.SOMEONE, points, days)
+                  for person, name, points, days in rows)
 
 
 def require_admin(is_admin: bool) -> None:
