@@ -35,6 +35,7 @@ test: lint unit
 bench: $(VENV)/.dev
 	$(BIN)/python bench/core.py
 	$(BIN)/python bench/telegram.py
+	$(BIN)/python bench/board.py
 
 # Regenerate the pinned set after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

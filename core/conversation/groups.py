@@ -14,7 +14,7 @@ from core.domain.challenges import DAILY_CAP_MINUTES, Standing, daily_challenge
 from core.errors import BadInput
 from core.persistence.models import Chat
 from core.replies import Button, Reply
-from core.services import challenges
+from core.services import challenges, contests
 from core.services.challenges import Board
 from core.texts import challenges as words
 
@@ -110,6 +110,7 @@ def admin_setting(change: Callable[[Chat, str, datetime], None]) -> Handler:
         chat = turn.chat()
         challenges.require_admin(turn.message.is_admin)
         change(chat, args, turn.now)
+        contests.reschedule_posts(turn.uow, chat, turn.now)  # a new post time or time zone
         return _settings(turn, chat)
 
     handler.__doc__ = change.__doc__

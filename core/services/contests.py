@@ -184,6 +184,18 @@ def walked(uow: UnitOfWork, person_id: int, walk: Walk, now: datetime, *,
     uow.contests.add_totals(person_id, changes)
 
 
+def reschedule_posts(uow: UnitOfWork, chat: Chat, now: datetime) -> None:
+    """The group's post time or time zone changed: each open challenge's next post moves to
+    the new local time of its day (not before now)."""
+    for contest in open_in(uow, chat):
+        plan = as_plan(contest)
+        day = {START: plan.start, MID: plan.middle_day,
+               END: plan.last_day + timedelta(days=1)}.get(contest.next_post or "")
+        if day is None or contest.next_post_at is None or contest.next_post_at <= now:
+            continue  # nothing to come, or due already (ended early): the planner has it
+        contest.next_post_at = max(now, _post_at(chat, day))
+
+
 def plan_posts(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
     """Queue the challenge posts due now, each once per challenge and kind; move each
     challenge on to its next post (start, mid, end, then none)."""

@@ -80,9 +80,9 @@ def test_posts_go_out_once_each_at_the_groups_local_times_and_the_update_edits_t
         coach: Coach, clock: ManualClock) -> None:
     clock.set_local("Europe/Berlin", 2026, 11, 29, 20)  # Sunday evening in Berlin
     anna = group(coach, "anna", admin=True)
-    anna.say("/challenge_timezone Europe/Berlin")
-    anna.say("/challenge_time 07:30")
     anna.say("/newchallenge team 300 min 7 days from monday")
+    anna.say("/challenge_timezone Europe/Berlin")  # after creating: its posts follow
+    anna.say("/challenge_time 07:30")
     group(coach, "ben").say("/join")
     assert sent(coach) == []
     clock.set_local("Europe/Berlin", 2026, 11, 30, 7, 29)
@@ -152,6 +152,10 @@ def test_several_challenges_each_have_a_board_and_join_offers_a_choice(
     assert "cancelled" in anna.say("/cancelchallenge sprint").text
     assert "Sprint" not in ben.say("/challenges").text
     assert "Ben\u2069 left this group's challenges" in ben.say("/leave").text
+    creator = person(coach, "anna")
+    creator.say("/forget")
+    creator.say("yes")
+    assert "Together" in ben.say("/challenges").text  # the group's challenge outlives its maker
 
 
 def test_the_weekly_board_is_posted_on_monday_and_kept_as_last_week(
