@@ -25,9 +25,10 @@ from core.services.deliveries import Planned
 
 def plan(uow: UnitOfWork, now: datetime) -> Planned:
     """Queue one batch of the reminders and challenge posts due now, each once."""
-    steps = (deliveries.plan_reminders(uow, now), deliveries.plan_nudges(uow, now),
-             deliveries.plan_posts(uow, now), contest_service.plan_posts(uow, now),
-             contest_service.plan_seasons(uow, now))
+    steps = [deliveries.plan_reminders(uow, now), deliveries.plan_nudges(uow, now),
+             deliveries.plan_posts(uow, now)]
+    if uow.contests.any_due(now):
+        steps += [contest_service.plan_posts(uow, now), contest_service.plan_seasons(uow, now)]
     return Planned(sum(s.queued for s in steps), any(s.more for s in steps))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import bindparam, delete, exists, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -47,6 +47,9 @@ _ADD_TOTALS = (
             minutes=_ENTRIES.c.minutes + bindparam("add_minutes"),
             goal_days=_ENTRIES.c.goal_days + bindparam("add_days"))
 )
+_DUE_AT = bindparam("now", type_=UTCDateTime())
+_ANY_DUE = sa_select(or_(exists().where(col(Contest.next_post_at) <= _DUE_AT),
+                         exists().where(col(Chat.season_next) <= _DUE_AT)))
 _RANKED_BY = {"points": col(Entry.points), "minutes": col(Entry.minutes),
               "goal_days": col(Entry.goal_days)}
 
@@ -184,6 +187,11 @@ class Contests(Repository):
         count = self.session.scalar(sa_select(func.count()).select_from(Entry).where(
             col(Entry.challenge_id) == contest_id, reached))
         return names, int(count or 0)
+
+    def any_due(self, now: datetime) -> bool:
+        """Whether a challenge post or a weekly board is due (one cheap indexed look, so a
+        planning tick with nothing due costs next to nothing)."""
+        return bool(self.session.execute(_ANY_DUE, {"now": now}).scalar())
 
     def due(self, now: datetime, limit: int) -> list[tuple[Contest, Chat]]:
         """Challenges whose next post is due, earliest first, with their chats."""
