@@ -36,6 +36,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/core.py
 	$(BIN)/python bench/telegram.py
 	$(BIN)/python bench/observe.py
+	$(BIN)/python bench/board.py
 
 # Regenerate the pinned set after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

@@ -144,7 +144,7 @@ class Dispatcher:
         try:
             outgoing = await self._drawn(outgoing)
             try:
-                await self.notifier.deliver(outgoing)
+                message_id = await self.notifier.deliver(outgoing)
             finally:
                 metrics.SEND_SECONDS.labels(self.notifier.platform.value).observe(
                     time.perf_counter() - started)
@@ -160,5 +160,5 @@ class Dispatcher:
             kept = await self.coach.retry_delivery(outgoing, backoff(outgoing.attempts),
                                                    repr(error))
             return "failed" if kept else "dead"
-        await self.coach.delivered(outgoing)
+        await self.coach.delivered(outgoing, message_id)
         return "sent"

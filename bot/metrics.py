@@ -121,9 +121,9 @@ class MeasuredCoach:
         """Passed through."""
         return await self.coach.claim(platform, limit)
 
-    async def delivered(self, sent: Outgoing) -> None:
+    async def delivered(self, sent: Outgoing, message_id: str | None = None) -> None:
         """Passed through (the dispatcher counts outcomes)."""
-        await self.coach.delivered(sent)
+        await self.coach.delivered(sent, message_id)
 
     async def retry_delivery(self, failed: Outgoing, after: float, error: str) -> bool:
         """Passed through."""

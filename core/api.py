@@ -68,8 +68,8 @@ class CoachAPI(Protocol):
     async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
         """Due messages for a platform's dispatcher, leased to it."""
 
-    async def delivered(self, sent: Outgoing) -> None:
-        """The platform accepted a claimed message."""
+    async def delivered(self, sent: Outgoing, message_id: str | None = None) -> None:
+        """The platform accepted a claimed message (as `message_id`, when the platform says)."""
 
     async def retry_delivery(self, failed: Outgoing, after: float, error: str) -> bool:
         """Try a claimed message again later; False once it has been given up."""

@@ -100,9 +100,9 @@ class Coach:
         """Due messages for a platform's dispatcher, leased to it."""
         return self._write(lambda uow, now: scheduled.claim(uow, platform, now, limit))
 
-    def delivered(self, sent: Outgoing) -> None:
-        """The platform accepted a claimed message."""
-        self._write(lambda uow, now: deliveries.delivered(uow, sent, now))
+    def delivered(self, sent: Outgoing, message_id: str | None = None) -> None:
+        """The platform accepted a claimed message (as `message_id`, when it says)."""
+        self._write(lambda uow, now: deliveries.delivered(uow, sent, now, message_id))
 
     def retry_delivery(self, failed: Outgoing, after: float, error: str) -> bool:
         """Try a claimed message again later; False once it has been given up."""
@@ -229,9 +229,9 @@ class AsyncCoach:
         """Due messages for a platform's dispatcher, leased to it."""
         return await self._call(self.coach.claim, platform, limit)
 
-    async def delivered(self, sent: Outgoing) -> None:
-        """The platform accepted a claimed message."""
-        await self._call(self.coach.delivered, sent)
+    async def delivered(self, sent: Outgoing, message_id: str | None = None) -> None:
+        """The platform accepted a claimed message (as `message_id`, when it says)."""
+        await self._call(self.coach.delivered, sent, message_id)
 
     async def retry_delivery(self, failed: Outgoing, after: float, error: str) -> bool:
         """Try a claimed message again later; False once it has been given up."""

@@ -21,6 +21,7 @@ from core.domain.ranges import (
     MIN_GOAL,
     PERIODS,
 )
+from core.texts import challenges as challenge_texts
 from core.texts import linking as linking_texts
 from core.texts import setup as setup_texts
 from core.texts import summaries as summary_texts
@@ -31,16 +32,19 @@ __all__ = [
     "OPTION_HELP", "PERIODS", "PLACES", "PRIVATE_COMMANDS",
     "PRIVATE_REFUSALS", "Command", "find", "unknown",
 ]
-OPTION_HELP = {**texts.OPTION_HELP, **linking_texts.OPTION_HELP, **summary_texts.OPTION_HELP}
+OPTION_HELP = {**texts.OPTION_HELP, **linking_texts.OPTION_HELP, **summary_texts.OPTION_HELP,
+               **challenge_texts.OPTION_HELP}
 
 GROUP_COMMANDS = frozenset(
     {"challenge", "join", "leave", "leaderboard", "challenge_time", "challenge_timezone",
-     "challenge_goal", "challenge_channel", "setup"}
+     "challenge_goal", "challenge_channel", "setup", "challenges", "newchallenge",
+     "endchallenge", "cancelchallenge"}
 )
 # Personal data: refused in groups with a pointer to the private chat.
 PRIVATE_COMMANDS = frozenset({"export", "forget", "link", "unlink"})
 ADMIN_COMMANDS = frozenset(
-    {"challenge_time", "challenge_timezone", "challenge_goal", "challenge_channel", "setup"}
+    {"challenge_time", "challenge_timezone", "challenge_goal", "challenge_channel", "setup",
+     "newchallenge", "endchallenge", "cancelchallenge"}
 )
 # Admin commands whose refusal is told to the sender alone (on Telegram, by direct message
 # when the bot may write to them), so a group is not told who tried.
@@ -82,7 +86,8 @@ def _help() -> dict[str, tuple[str, str, str]]:
         merged[name] = entry
         if name == "remind":
             merged.update(summary_texts.COMMAND_HELP)
-    return {**merged, **setup_texts.COMMAND_HELP, **linking_texts.COMMAND_HELP}
+    return {**merged, **challenge_texts.COMMAND_HELP, **setup_texts.COMMAND_HELP,
+            **linking_texts.COMMAND_HELP}
 
 
 COMMANDS: tuple[Command, ...] = tuple(

@@ -25,6 +25,13 @@ NUDGE = "nudge"
 CHALLENGE = "challenge"
 # Last week in figures, on Monday at the reminder time, with the chart.
 WEEKLY = "weekly"
+# A group challenge's start announcement, its quiet mid-way update and its final results
+# (occurrence: the challenge's id), and a group's weekly board (occurrence: the week's Monday).
+CONTEST_START = "challenge_start"
+CONTEST_MID = "challenge_mid"
+CONTEST_END = "challenge_end"
+CONTEST_KINDS = (CONTEST_START, CONTEST_MID, CONTEST_END)
+SEASON = "season"
 
 
 class Undeliverable(Exception):
@@ -48,7 +55,9 @@ class Outgoing:
     `lease` names the claim: only its holder may record what became of the message.
     `picture`, when set, draws the image that goes with the reply (a chart): a picklable call
     on plain data, so the sender can run it in another process at send time, never on the
-    coach's worker."""
+    coach's worker.
+    `edit` is the platform's id of an earlier message in the same place to change in place rather
+    than post anew (a challenge's mid-way update edits its start post) where the platform allows."""
 
     id: int
     kind: str
@@ -59,6 +68,7 @@ class Outgoing:
     channel: str | None = None
     lease: str = ""
     picture: Callable[[], Attachment] | None = None
+    edit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,8 @@ class Notifier(Protocol):
 
     platform: Platform
 
-    async def deliver(self, outgoing: Outgoing) -> None:
-        """Send it, or raise."""
+    async def deliver(self, outgoing: Outgoing) -> str | None:
+        """Send it, or raise; the platform's id of the message sent, when there is one."""
 
 
 def dump_reply(reply: Reply) -> str:

@@ -67,6 +67,8 @@ class Reply:
     files: tuple[Attachment, ...] = ()
     public: bool = False
     personal: bool = True
+    # Sent without a notification sound (Telegram disable_notification, Discord silent).
+    quiet: bool = False
 
     def __post_init__(self) -> None:
         if self.public and self.personal:

@@ -50,15 +50,22 @@ class DiscordNotifier:
         self.dm_backoff = dm_backoff
         self._next_dm = 0.0  # loop time the next DM may go
 
-    async def deliver(self, outgoing: Outgoing) -> None:
-        """Send, translating Discord's refusals into the queue's outcomes."""
+    async def deliver(self, outgoing: Outgoing) -> str | None:
+        """Send, translating Discord's refusals into the queue's outcomes; the id of the (last)
+        message posted in a channel. An update to an earlier post edits it where it still
+        exists, else goes out as a new (silent, when quiet) message."""
         try:
             if outgoing.kind == REMINDER:
                 await self._dm_turn()
                 await _direct(self.client, outgoing.recipient, outgoing.reply)
-            else:
-                channel = await self._channel(outgoing.recipient, outgoing.channel)
-                await render.send(channel, outgoing.reply, view_for(outgoing.reply))
+                return None
+            channel = await self._channel(outgoing.recipient, outgoing.channel)
+            view = view_for(outgoing.reply)
+            if outgoing.edit is not None and outgoing.edit.isdigit() and await render.edit(
+                    channel, int(outgoing.edit), outgoing.reply, view):
+                return outgoing.edit
+            sent = await render.send(channel, outgoing.reply, view)
+            return str(sent[-1].id) if sent else None
         except discord.HTTPException as error:
             if error.code == OPENING_DMS_TOO_FAST:
                 self._pause_dms(self.dm_backoff)

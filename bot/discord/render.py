@@ -141,10 +141,31 @@ async def respond(interaction: discord.Interaction[Any], reply: Reply,
 
 async def send(channel: discord.abc.Messageable, reply: Reply,
                view: discord.ui.View | None = None) -> list[discord.Message]:
-    """Post a reply in a channel (a DM for reminders); returns the messages sent."""
+    """Post a reply in a channel (a DM for reminders); returns the messages sent. A quiet reply
+    goes out silent (@silent: no push notification)."""
     messages = parts(reply)
     sent = []
     for n, part in enumerate(messages):
         part_view = view if n == len(messages) - 1 else None
-        sent.append(await channel.send(**send_args(part, part_view)))
+        sent.append(await channel.send(**send_args(part, part_view), silent=reply.quiet))
     return sent
+
+
+async def edit(channel: discord.abc.Messageable, message_id: int, reply: Reply,
+               view: discord.ui.View | None = None) -> bool:
+    """Change an earlier message of the bot in place (no one is notified); False when it cannot
+    be (gone, or the reply needs several messages or files)."""
+    messages = parts(reply)
+    if len(messages) != 1 or messages[0].files or not isinstance(
+            channel, discord.abc.Messageable):
+        return False
+    part = messages[0]
+    partial = getattr(channel, "get_partial_message", None)
+    if partial is None:
+        return False
+    try:
+        await partial(message_id).edit(content=part.content, embed=part.embed, view=view,
+                                       allowed_mentions=NO_MENTIONS)
+    except (discord.NotFound, discord.Forbidden):
+        return False
+    return True

@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
 from bot import metrics
-from bot.discord import commands, group, hooks, render, views
+from bot.discord import commands, contests, group, hooks, render, views
 from bot.discord.notifier import DiscordNotifier
 from bot.settings import Settings
 from core.api import CoachAPI
@@ -28,7 +28,8 @@ STOP_TIMEOUT = 10.0
 
 def command_set() -> list[commands.AnyCommand]:
     """Every command of the core, in the core's order: typed where it takes options."""
-    typed = {command.name: command for command in (*commands.PERSONAL, *group.ADMIN)}
+    typed = {command.name: command
+             for command in (*commands.PERSONAL, *group.ADMIN, *contests.CONTESTS)}
     return [typed.get(command.name) or commands.plain(command.name) for command in COMMANDS]
 
 

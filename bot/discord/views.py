@@ -121,8 +121,8 @@ class Screen(CoachButton, template=r"rw:screen:(?P<answer>yes|no)"):
     button_style = discord.ButtonStyle.primary
 
 
-class Join(CoachButton, template=r"rw:join"):
-    """Join the server's challenge; everyone may press it, so it stays."""
+class Join(CoachButton, template=r"rw:join(?::(?P<challenge>\d+))?"):
+    """Join the server's challenge (or the one numbered); everyone may press it, so it stays."""
 
     public = True
     button_style = discord.ButtonStyle.primary

@@ -26,22 +26,29 @@ class TelegramNotifier:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def deliver(self, outgoing: Outgoing) -> None:
+    async def deliver(self, outgoing: Outgoing) -> str | None:
         """Send as a broadcast (paced behind replies to people), translating Telegram's refusals
-        into the queue's outcomes. (Flood control and brief network failures were already waited
-        out and retried by the rate limiter.)"""
+        into the queue's outcomes; the id of the (last) message sent. (Flood control and brief
+        network failures were already waited out and retried by the rate limiter.)"""
         with broadcasting():
-            await self._deliver(outgoing)
+            return await self._deliver(outgoing)
 
-    async def _deliver(self, outgoing: Outgoing) -> None:
+    async def _deliver(self, outgoing: Outgoing) -> str | None:
         try:
             topic = int(outgoing.channel) if outgoing.channel else None
+            chat_id = int(outgoing.recipient)
+            # An update to an earlier post is an edit of it where Telegram allows; else a new
+            # message (sent without notification when the reply is quiet).
+            if outgoing.edit is not None and outgoing.edit.isdigit() and await render.edit(
+                    self.bot, chat_id, int(outgoing.edit), outgoing.reply):
+                return outgoing.edit
             try:
-                await render.deliver(self.bot, render.Target(int(outgoing.recipient), topic),
-                                     outgoing.reply)
+                sent = await render.deliver(self.bot, render.Target(chat_id, topic),
+                                            outgoing.reply)
             except ChatMigrated as moved:  # the group became a supergroup with a new id
-                await render.deliver(self.bot, render.Target(moved.new_chat_id, topic),
-                                     outgoing.reply)
+                sent = await render.deliver(self.bot, render.Target(moved.new_chat_id, topic),
+                                            outgoing.reply)
+            return str(sent[-1].message_id) if sent else None
         except Forbidden as error:
             raise Undeliverable(error.message) from error
         except RetryAfter as error:

@@ -158,7 +158,7 @@ async def deliver(bot: Bot, to: Target, reply: Reply) -> list[Message]:
         sent.append(await bot.send_photo(
             to.chat_id, photo, caption=caption or None, parse_mode=PARSE_MODE,
             reply_markup=markup if not texts else None, message_thread_id=to.thread,
-            reply_parameters=quote))
+            reply_parameters=quote, disable_notification=reply.quiet or None))
         quote = None
     else:
         texts = messages(reply)
@@ -166,7 +166,7 @@ async def deliver(bot: Bot, to: Target, reply: Reply) -> list[Message]:
         sent.append(await bot.send_message(
             to.chat_id, text, parse_mode=PARSE_MODE,
             reply_markup=markup if n == len(texts) - 1 else None, message_thread_id=to.thread,
-            reply_parameters=quote))
+            reply_parameters=quote, disable_notification=reply.quiet or None))
         quote = None
     for attachment in reply.files:
         document = InputFile(attachment.data, filename=attachment.filename)
@@ -174,6 +174,20 @@ async def deliver(bot: Bot, to: Target, reply: Reply) -> list[Message]:
                                             reply_parameters=quote))
         quote = None
     return sent
+
+
+async def edit(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> bool:
+    """Change an earlier message in place (no one is notified); False when it cannot be (gone,
+    too long for one message, or Telegram refuses)."""
+    texts = messages(reply)
+    if len(texts) != 1 or reply.image is not None or reply.files:
+        return False
+    try:
+        await bot.edit_message_text(texts[0], chat_id=chat_id, message_id=message_id,
+                                    parse_mode=PARSE_MODE, reply_markup=keyboard(reply))
+    except BadRequest:
+        return False
+    return True
 
 
 async def send(bot: Bot, update: Update, reply: Reply) -> None:

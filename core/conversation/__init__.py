@@ -13,6 +13,7 @@ from dataclasses import replace
 from core import texts
 from core.conversation import (
     chats,
+    contests,
     data,
     groups,
     guide,
@@ -53,7 +54,9 @@ HANDLERS: dict[str, Handler] = {
     "pause": settings.pause, "resume": settings.resume, "remind": settings.remind,
     "summary": summaries.summary,
     "export": data.export, "forget": data.forget, "challenge": groups.challenge,
-    "join": groups.join, "leave": groups.leave, "leaderboard": groups.leaderboard,
+    "join": contests.join, "leave": contests.leave, "leaderboard": contests.leaderboard,
+    "challenges": contests.list_challenges, "newchallenge": contests.newchallenge,
+    "endchallenge": contests.endchallenge, "cancelchallenge": contests.cancelchallenge,
     "challenge_time": groups.admin_setting(challenges.set_time),
     "challenge_timezone": groups.admin_setting(challenges.set_timezone),
     "challenge_goal": groups.admin_setting(challenges.set_goal),
@@ -63,7 +66,7 @@ HANDLERS: dict[str, Handler] = {
 }
 NO_ARGUMENTS = frozenset(
     {"undo", "streak", "progress", "plan", "tip", "safety", "myth", "resume", "export", "forget",
-     "challenge", "join", "leave", "leaderboard", "setup", "unlink"}
+     "challenge", "challenges", "setup", "unlink"}
 )
 # Commands that only read: they run in a read-only unit of work, and a redelivered one is
 # simply answered again.
@@ -113,7 +116,7 @@ def _after_reply(first: Reply, then: Reply) -> Reply:
 _ACTION = re.compile(
     r"log:(?P<minutes>[1-9][0-9]{0,2})(?::(?P<day>20[0-9]{2}[01][0-9][0-3][0-9]))?|log:(?P<no>no)"
     r"|undo:(?P<walk>[1-9][0-9]{0,17})"
-    r"|(?P<question>screen|forget|link):(?P<answer>yes|no)|(?P<join>join)|(?P<later>later)|(?P<nudges>nudges:off)"
+    r"|(?P<question>screen|forget|link):(?P<answer>yes|no)|(?P<join>join)(?::(?P<contest>[1-9][0-9]{0,17}))?|(?P<later>later)|(?P<nudges>nudges:off)"
     r"|(?P<summaries>summary:off)"
 )
 
@@ -133,6 +136,8 @@ def press(turn: Turn, action: str) -> Reply:
         return walks.record(turn, WalkEntry(parse_duration(match["minutes"]), turn.who.today))
     if match["walk"]:
         return walks.undo_walk(turn, int(match["walk"]))
+    if match["contest"]:
+        return contests.press_join(turn, int(match["contest"]))
     if match["join"]:
         return groups.join(turn, "")
     if match["later"]:

@@ -10,12 +10,13 @@ from core import texts
 from core.conversation.shared import isolate
 from core.conversation.turn import Handler, Turn
 from core.domain import days as local
-from core.domain.challenges import DAILY_CAP_MINUTES, daily_challenge
+from core.domain.challenges import DAILY_CAP_MINUTES, Standing, daily_challenge
 from core.errors import BadInput
 from core.persistence.models import Chat
 from core.replies import Button, Reply
-from core.services import challenges
+from core.services import challenges, contests
 from core.services.challenges import Board
+from core.texts import challenges as words
 
 
 def challenge_post(chat: Chat, members: int, day: date) -> Reply:
@@ -67,18 +68,38 @@ def leave(turn: Turn, args: str) -> Reply:
 
 def leaderboard(turn: Turn, args: str) -> Reply:
     """/leaderboard: this week's board, public in the group."""
-    return _board(challenges.standings(turn.uow, turn.chat(), turn.now))
+    return _board(challenges.standings(turn.uow, turn.chat(), turn.now), turn.who.id)
 
 
-def _board(result: Board) -> Reply:
+def week_rows(standings: list[Standing], caller: int | None = None, top: int = 10) -> list[str]:
+    """The best `top` of a weekly board (equal points share a place: 1, 2, 2, 4), how many
+    more there are, and the caller's own place when it is further down. Names are isolated
+    and never a mention."""
+    ranks: list[int] = []
+    for n, s in enumerate(standings):
+        same = n > 0 and standings[n - 1].points == s.points
+        ranks.append(ranks[-1] if same else n + 1)
+
+    def row(rank: int, s: Standing) -> str:
+        return texts.LEADERBOARD_ROW.format(
+            rank=rank, name=isolate(s.name.replace("@", "@\u2060")), points=s.points,
+            days=s.days, day_word=texts.plural_days(s.days))
+
+    rows = [row(rank, s) for rank, s in zip(ranks[:top], standings[:top], strict=True)]
+    if len(standings) > top:
+        rows.append(words.BOARD_MORE.format(count=len(standings) - top))
+        mine = [(r, s) for r, s in list(zip(ranks, standings, strict=True))[top:]
+                if caller is not None and s.person_id == caller]
+        rows += [row(r, s) for r, s in mine]
+    return rows
+
+
+def _board(result: Board, caller: int | None = None) -> Reply:
     name = result.chat.title or texts.THIS_GROUP
     if not result.standings:
         return Reply(texts.LEADERBOARD_EMPTY.format(chat=name), public=True,
                      buttons=(Button(texts.BUTTON_JOIN, "join"),))
-    rows = "\n".join(
-        texts.LEADERBOARD_ROW.format(rank=n, name=isolate(s.name), points=s.points, days=s.days,
-                                     day_word=texts.plural_days(s.days))
-        for n, s in enumerate(result.standings, start=1))
+    rows = "\n".join(week_rows(result.standings, caller))
     return Reply(texts.LEADERBOARD.format(chat=name, cap=DAILY_CAP_MINUTES, rows=rows),
                  public=True)
 
@@ -89,6 +110,7 @@ def admin_setting(change: Callable[[Chat, str, datetime], None]) -> Handler:
         chat = turn.chat()
         challenges.require_admin(turn.message.is_admin)
         change(chat, args, turn.now)
+        contests.reschedule_posts(turn.uow, chat, turn.now)  # a new post time or time zone
         return _settings(turn, chat)
 
     handler.__doc__ = change.__doc__

@@ -11,24 +11,47 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from core import texts
-from core.conversation import summaries
+from core.conversation import contests, summaries
 from core.conversation.groups import challenge_post
 from core.conversation.shared import quick_log_buttons, streak_line
 from core.conversation.turn import Turn
-from core.delivery import CHALLENGE, NUDGE, REMINDER, WEEKLY, Outgoing, load_reply
+from core.delivery import (
+    CHALLENGE,
+    CONTEST_KINDS,
+    NUDGE,
+    REMINDER,
+    SEASON,
+    WEEKLY,
+    Outgoing,
+    load_reply,
+)
 from core.domain import days as local
 from core.persistence.queue import Claimed
 from core.persistence.uow import UnitOfWork
 from core.replies import Button, Reply
 from core.services import challenges, deliveries, streaks
+from core.services import contests as contest_service
 from core.services.deliveries import Planned
+
 
 # What planning does, one kind of message at a time: a step of one planner is one batch of
 # people alike (a unit of work of a few milliseconds), so a person's /log waits behind at most
 # one such batch, never behind a batch of every kind at once.
+def _contest_posts(uow: UnitOfWork, now: datetime) -> Planned:
+    """Challenge posts (start, mid-way, results) due now; one indexed look first, so a tick
+    with none due stays cheap."""
+    return contest_service.plan_posts(uow, now) if uow.contests.any_due(now) else Planned(0, False)
+
+
+def _season_posts(uow: UnitOfWork, now: datetime) -> Planned:
+    """Groups' weekly boards due now, after the same look."""
+    return (contest_service.plan_seasons(uow, now) if uow.contests.any_due(now)
+            else Planned(0, False))
+
+
 PLANNERS: tuple[Callable[[UnitOfWork, datetime], Planned], ...] = (
     deliveries.plan_reminders, deliveries.plan_nudges, deliveries.plan_summaries,
-    deliveries.plan_posts)
+    deliveries.plan_posts, _contest_posts, _season_posts)
 
 
 def plan(uow: UnitOfWork, now: datetime, planner: int | None = None) -> Planned:
@@ -46,10 +69,16 @@ def claim(uow: UnitOfWork, platform: str, now: datetime, limit: int) -> list[Out
     lease, rows = deliveries.claim(uow, platform, now, limit)
     claimed = []
     for row in rows:
-        reply, picture = (summaries.words(uow, row) if row.kind == WEEKLY and not row.payload
-                          else (_words(uow, row), None))
+        edit, picture = None, None
+        if row.kind in (*CONTEST_KINDS, SEASON) and not row.payload:
+            assert row.chat_id is not None
+            reply, edit = contests.post(uow, row.kind, row.chat_id, row.occurrence, now)
+        elif row.kind == WEEKLY and not row.payload:
+            reply, picture = summaries.words(uow, row)
+        else:
+            reply = _words(uow, row)
         claimed.append(Outgoing(row.id, row.kind, row.platform, row.recipient, reply,
-                                row.attempts, row.channel, lease, picture))
+                                row.attempts, row.channel, lease, picture=picture, edit=edit))
     return claimed
 
 

@@ -70,7 +70,7 @@ def undo(turn: Turn, args: str) -> Reply:
 def undo_walk(turn: Turn, walk_id: int | None) -> Reply:
     """Remove a walk: the latest one, or the one under the Undo button pressed (if it is the
     sender's)."""
-    result = walks.undo(turn.uow, turn.who, walk_id)
+    result = walks.undo(turn.uow, turn.who, turn.now, walk_id)
     walk = result.walk
     return Reply(texts.UNDONE.format(minutes=walk.minutes,
                                      day=day_label(walk.day, result.snapshot.today),

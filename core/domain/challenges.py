@@ -22,6 +22,7 @@ class Standing:
     name: str
     points: int
     days: int
+    person_id: int = 0
 
 
 def points(day_minutes: Mapping[date, int], cap: int = DAILY_CAP_MINUTES) -> int:
@@ -34,6 +35,12 @@ def board(members: Iterable[tuple[str, Mapping[date, int]]]) -> list[Standing]:
     rows = [Standing(name, points(days), sum(1 for m in days.values() if m > 0))
             for name, days in members]
     return sorted(rows, key=lambda s: (-s.points, -s.days, s.name.lower()))
+
+
+def ranked(rows: Iterable[tuple[int, str, int, int]]) -> list[Standing]:
+    """(person id, name, points, days) ranked like `board`."""
+    standings = [Standing(name, points, days, person) for person, name, points, days in rows]
+    return sorted(standings, key=lambda s: (-s.points, -s.days, s.name.lower(), s.person_id))
 
 
 # --- the daily challenge -----------------------------------------------------------------------

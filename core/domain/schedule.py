@@ -115,3 +115,15 @@ def latest_weekly(now: datetime, at: time, zone_name: str,
             if instant <= now:
                 return day, instant
         day -= timedelta(days=1)
+
+
+def next_season_post(after: datetime, at: str, zone_name: str) -> datetime:
+    """The first Monday occurrence of the 'HH:MM' time `at` in `zone_name` after `after`: when
+    a group's weekly board of the week before is posted."""
+    day = walk_day_of(after, zone_name)
+    while True:
+        if day.weekday() == 0:
+            instant = wall_instant(day, parse_hhmm(at), zone_name)
+            if instant > after:
+                return instant
+        day += timedelta(days=1)

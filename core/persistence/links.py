@@ -14,7 +14,9 @@ from sqlmodel import col, select
 from core.persistence.models import (
     Account,
     Chat,
+    Contest,
     Delivery,
+    Entry,
     LinkCode,
     LinkFailure,
     Member,
@@ -105,6 +107,22 @@ class Links(Repository):
             .values(person_id=target).execution_options(synchronize_session=False))
         if platform is None:
             self.session.execute(delete(Member).where(col(Member.person_id) == source)
+                                 .execution_options(synchronize_session=False))
+
+    def move_entries(self, source: int, target: int, platform: str | None = None) -> None:
+        """`source`'s group challenge entries (only in chats of `platform`, if given) become
+        `target`'s; where both had entered the same challenge, `target`'s entry stays."""
+        shared = sa_select(col(Entry.challenge_id)).where(col(Entry.person_id) == target)
+        contests = sa_select(col(Contest.id)).join(Chat, col(Chat.id) == col(Contest.chat_id))
+        if platform is not None:
+            contests = contests.where(col(Chat.platform) == platform)
+        self.session.execute(
+            update(Entry).where(col(Entry.person_id) == source,
+                                col(Entry.challenge_id).in_(contests.scalar_subquery()),
+                                col(Entry.challenge_id).not_in(shared.scalar_subquery()))
+            .values(person_id=target).execution_options(synchronize_session=False))
+        if platform is None:
+            self.session.execute(delete(Entry).where(col(Entry.person_id) == source)
                                  .execution_options(synchronize_session=False))
 
     def skip_personal(self, account_ids: list[int], *,

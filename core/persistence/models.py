@@ -166,6 +166,10 @@ class Chat(SQLModel, table=True):
     # and timezone; None while the post is off.
     post_next: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+    # When the weekly board's final post is due (UTC): Monday at the post time in the chat's
+    # time zone; the planner finds due chats by this indexed instant.
+    season_next: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
 
     @property
     def key(self) -> int:
@@ -185,6 +189,61 @@ class Member(SQLModel, table=True):
     )
     display_name: str = ""
     joined_at: datetime = Field(sa_column=_instant())
+
+
+class Contest(SQLModel, table=True):
+    """A group challenge people join: capped minutes, goal days or a team total.
+
+    Walks count when their day lies in `start_day`..`start_day + days - 1` and they were logged
+    between the entrant's joining and `ends_at` (midnight after the last day in the chat's time
+    zone, or when an admin ended it). `next_post_at` is when the next post (`next_post`: start,
+    mid or end) is due, found by the planner through its index."""
+
+    __tablename__ = "challenges"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(foreign_key="chats.id", ondelete="CASCADE", index=True)
+    format: str
+    name: str
+    start_day: date
+    days: int
+    cap: int | None = None
+    target: int | None = None
+    min_minutes: int | None = None
+    min_days: int | None = None
+    status: str = "open"  # open (upcoming or running), ended
+    created_by: int | None = Field(default=None, foreign_key="people.id", ondelete="SET NULL")
+    created_at: datetime = Field(sa_column=_instant())
+    ends_at: datetime = Field(sa_column=_instant())
+    next_post: str | None = None
+    next_post_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+    # The platform's id of the start post, so the mid-way update can edit it in place.
+    start_message: str | None = None
+
+    @property
+    def key(self) -> int:
+        """The id of a stored challenge."""
+        assert self.id is not None
+        return self.id
+
+
+class Entry(SQLModel, table=True):
+    """A person taking part in a group challenge, from `joined_at` on."""
+
+    __tablename__ = "challenge_entries"
+
+    challenge_id: int = Field(foreign_key="challenges.id", ondelete="CASCADE", primary_key=True)
+    person_id: int = Field(
+        foreign_key="people.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    display_name: str = ""
+    joined_at: datetime = Field(sa_column=_instant())
+    # Totals kept up to date as the person logs and undoes walks, so a board of thousands is
+    # read in one indexed query: capped points, all minutes, and days that reached the goal.
+    points: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    minutes: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    goal_days: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
 
 
 class Delivery(SQLModel, table=True):

@@ -12,6 +12,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core.persistence.contests import Contests
 from core.persistence.engine import checkpoint, read_only
 from core.persistence.links import Links
 from core.persistence.queue import Deliveries
@@ -45,6 +46,7 @@ class UnitOfWork:
         self.reminders = Reminders(self.session)
         self.updates = UpdatesSeen(self.session)
         self.links = Links(self.session)
+        self.contests = Contests(self.session)
         return self
 
     def __exit__(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from core import texts
 from core.domain import days as local
 from core.domain import schedule
-from core.domain.challenges import Standing, board
+from core.domain.challenges import DAILY_CAP_MINUTES, Standing, ranked
 from core.domain.ranges import MAX_DAILY_GOAL
 from core.errors import BadInput, NotAllowed, NothingToDo
 from core.identity import ChatRef
@@ -33,6 +33,8 @@ def chat_for(uow: UnitOfWork, ref: ChatRef, now: datetime) -> Chat:
                                 ref.title[:100], now)
         if chat.post_next is None:
             reschedule_post(chat, now)
+        if chat.season_next is None:
+            reschedule_season(chat, now)
         return chat
     if ref.title and ref.title[:100] != chat.title:
         chat.title = ref.title[:100]
@@ -61,15 +63,17 @@ def leave(uow: UnitOfWork, who: Who, chat: Chat) -> None:
 def standings(uow: UnitOfWork, chat: Chat, now: datetime) -> Board:
     """This week's board in the chat's time zone, daily points capped."""
     today = local.local_day(now, chat.timezone)
-    start = local.week_start(today)
-    # Members log in their own zones; a day of margin either side keeps their walks in the week.
-    margin = timedelta(days=1)
-    minutes = uow.chats.minutes_by_member(chat.key, start - margin, today + margin)
-    members = uow.chats.members(chat.key)
-    rows = [(m.display_name or texts.SOMEONE,
-             {d: v for d, v in minutes.get(m.person_id, {}).items() if start <= d <= today})
-            for m in members]
-    return Board(chat, board(rows))
+    return Board(chat, week_standings(uow, chat, local.week_start(today), today))
+
+
+def week_standings(uow: UnitOfWork, chat: Chat, start: date,
+                   through: date | None = None) -> list[Standing]:
+    """The board of the week from Monday `start` (through `through`, default its Sunday),
+    daily points capped, best first."""
+    last = through or start + timedelta(days=6)
+    rows = uow.chats.week_points(chat.key, start, last, DAILY_CAP_MINUTES)
+    return ranked((person, name or texts.SOMEONE, points, days)
+                  for person, name, points, days in rows)
 
 
 def require_admin(is_admin: bool, refusal: str = texts.ADMIN_ONLY) -> None:
@@ -88,6 +92,11 @@ def reschedule_post(chat: Chat, after: datetime) -> None:
                                           chat.timezone)
 
 
+def reschedule_season(chat: Chat, after: datetime) -> None:
+    """Keep the weekly board's post (Monday at the post time) in step with the chat's settings."""
+    chat.season_next = schedule.next_season_post(after, chat.challenge_time, chat.timezone)
+
+
 def set_time(chat: Chat, raw: str, now: datetime) -> None:
     """Set the daily post time, or turn the daily post off with 'off'."""
     if raw.strip().lower() == "off":
@@ -96,12 +105,14 @@ def set_time(chat: Chat, raw: str, now: datetime) -> None:
         chat.challenge_time = local.parse_clock_time(raw).strftime("%H:%M")
         chat.challenge_on = True
     reschedule_post(chat, now)
+    reschedule_season(chat, now)
 
 
 def set_timezone(chat: Chat, raw: str, now: datetime) -> None:
     """Set the chat's time zone for the daily post and the weekly board."""
     chat.timezone = local.parse_timezone(raw, "challenge_timezone")
     reschedule_post(chat, now)
+    reschedule_season(chat, now)
 
 
 def set_goal(chat: Chat, raw: str, now: datetime) -> None:

@@ -17,6 +17,8 @@ from datetime import date, datetime, time, timedelta
 
 from core.delivery import (
     CHALLENGE,
+    CONTEST_KINDS,
+    CONTEST_START,
     NUDGE,
     REMINDER,
     SNOOZE,
@@ -187,6 +189,12 @@ def claim(uow: UnitOfWork, platform: str, now: datetime,
             if held is not None:
                 held.status, held.lease_until, held.lease_owner = "skipped", None, None
             continue
+        if row.kind in CONTEST_KINDS and uow.contests.get(int(row.occurrence)) is None:
+            # The challenge was cancelled after its post was queued.
+            held = uow.deliveries.held(row.id, lease)
+            if held is not None:
+                held.status, held.lease_until, held.lease_owner = "skipped", None, None
+            continue
         claimed.append(row)
     return lease, claimed
 
@@ -205,12 +213,18 @@ def _no_longer_needed(uow: UnitOfWork, row: Claimed) -> bool:
     return row.kind != WEEKLY and bool(uow.walks.minutes_by_day(person.key, day, day))
 
 
-def delivered(uow: UnitOfWork, sent: Outgoing, now: datetime) -> None:
-    """The platform accepted it."""
+def delivered(uow: UnitOfWork, sent: Outgoing, now: datetime,
+              message_id: str | None = None) -> None:
+    """The platform accepted it (as the message `message_id`, when it says). A challenge's
+    start post keeps that id, so its mid-way update can edit it in place."""
     row = uow.deliveries.held(sent.id, sent.lease)
     if row is not None:
         row.status, row.sent_at = "sent", now
         row.lease_until = row.lease_owner = None
+        if row.kind == CONTEST_START and message_id:
+            contest = uow.contests.get(int(row.occurrence))
+            if contest is not None:
+                contest.start_message = message_id[:100]
 
 
 def retry(uow: UnitOfWork, failed: Outgoing, now: datetime, after: float, error: str) -> bool:

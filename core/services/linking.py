@@ -22,7 +22,7 @@ from core.errors import BadInput, NotAllowed, NothingToDo
 from core.persistence.models import Account, LinkCode, Pause, Person
 from core.persistence.uow import UnitOfWork
 from core.replies import Reply
-from core.services import people, streaks
+from core.services import contests, people, streaks
 from core.services.people import Who
 from core.texts import linking as say
 
@@ -249,11 +249,15 @@ def _join(uow: UnitOfWork, code: LinkCode, keep: Person, keep_account: Account, 
     uow.session.flush()
     uow.links.move_rows(gone.key, keep.key)
     uow.links.move_memberships(gone.key, keep.key)
+    uow.links.move_entries(gone.key, keep.key)
     moved_ids = [a.id for a in moving if a.id is not None]
     # The joined walker is reminded at the kept time: reminders queued for the other side's
     # time are dropped, and so is a second copy of one queued on both sides.
     uow.links.skip_personal(moved_ids, duplicating=None if had_reminder else kept_ids)
     uow.people.delete(gone)
+    uow.session.flush()
+    uow.session.expire_all()
+    contests.recount(uow, keep.key)
     streaks.reset(uow, keep)
     today = people.today_of(uow, keep, now)
     view = streaks.snapshot(uow, keep, today, settle=True).view
@@ -283,9 +287,14 @@ def unlink(uow: UnitOfWork, who: Who, now: datetime) -> list[Account]:
         uow.session.flush()
         # Its group challenges go with it: membership there is that account's.
         uow.links.move_memberships(who.id, fresh.key, account.platform)
+        uow.links.move_entries(who.id, fresh.key, account.platform)
         uow.links.skip_personal([account.id] if account.id is not None else [])
         _notice(uow, account, say.NOTICE_UNLINKED.format(
             platform=platform_name(account.platform), other=names([who.account])), now)
+    uow.session.flush()
+    uow.session.expire_all()
+    for person_id in (who.id, *(a.person_id for a in others)):
+        contests.recount(uow, person_id)
     return others
 
 

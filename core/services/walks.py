@@ -12,7 +12,7 @@ from core.domain.tips import FIRST_DAYS, WalkContext, choose_tip, pain_calls_for
 from core.errors import BadInput, NothingToDo
 from core.persistence.models import Walk
 from core.persistence.uow import UnitOfWork
-from core.services import people, reports, streaks
+from core.services import contests, people, reports, streaks
 from core.services.people import Who
 from core.services.reports import WeekTarget
 from core.services.streaks import Snapshot
@@ -52,6 +52,7 @@ def log_walk(uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry) -> Logg
         steps=entry.steps, place=entry.place, pain=entry.pain, note=entry.note))
     if person.plan_start is None or entry.day < person.plan_start:
         person.plan_start = entry.day
+    contests.walked(uow, who.id, walk, now)
     first = streaks.window_start(person, who.today)
     by_day = uow.walks.minutes_by_day(who.id, min(first, reports.plan_window(who)), who.today)
     snap = streaks.snapshot(uow, person, who.today, settle=True, pauses=pauses, minutes=by_day)
@@ -77,7 +78,7 @@ def _pain_rose(before: int | None, now: int | None) -> bool:
     return before is not None and now is not None and now > before
 
 
-def undo(uow: UnitOfWork, who: Who, walk_id: int | None = None) -> Undone:
+def undo(uow: UnitOfWork, who: Who, now: datetime, walk_id: int | None = None) -> Undone:
     """Remove the user's latest walk, or the one a button refers to."""
     walk = uow.walks.get(who.id, walk_id) if walk_id else uow.walks.latest(who.id)
     if walk is None:
@@ -86,4 +87,5 @@ def undo(uow: UnitOfWork, who: Who, walk_id: int | None = None) -> Undone:
     if through is not None and walk.day <= through:
         streaks.reset(uow, who.person)
     uow.walks.remove(walk)
+    contests.walked(uow, who.id, walk, now, removed=True)
     return Undone(walk, streaks.snapshot(uow, who.person, who.today, settle=True))

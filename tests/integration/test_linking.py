@@ -286,3 +286,24 @@ def test_forget_after_linking_deletes_the_walker_everywhere(
     assert walk_minutes(engine) == [7]
     assert rows["link_codes"] == [] and rows["challenge_members"] == []
     assert len(rows["people"]) == 1
+
+
+def test_a_joined_walker_keeps_the_challenges_of_both_sides_with_both_sides_walks_counted(
+        coach: Coach, clock: ManualClock, engine: Engine) -> None:
+    clock.set_local("UTC", 2026, 11, 30, 8)  # a Monday
+    tg, dc = on_telegram(coach), on_discord(coach)
+    dc_group = in_group(dc, "server1", "Walkers", admin=True)
+    dc_group.say('/newchallenge team "Together" 500 min 7 days')
+    clock.advance(minutes=1)
+    dc_group.say("/join")
+    dc.say("/log 20 min")
+    tg.say("/log 30 min")  # logged on the other platform after joining: counts once joined
+    before = dc_group.say("/leaderboard").text
+    assert "20 min" in before and "50 min" not in before
+    dc.say(f"/link {code_of(tg)}")
+    assert dc.say("yes").text.startswith("Linked")
+    board = dc_group.say("/leaderboard").text
+    assert "50 min" in board, board
+    tg.say("/unlink")  # the Telegram account keeps the history; Discord starts afresh
+    after = in_group(on_discord(coach), "server1", "Walkers").say("/leaderboard").text
+    assert "50 min" not in after and "0 min" in after, after

@@ -7,7 +7,7 @@
 New tables only (no batch mode on `people`: on SQLite it cascades deletes).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 11:00:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from core.persistence.types import UTCDateTime
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
