@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 from sqlmodel import SQLModel, col
 
 from core.persistence.models import Account, Delivery, Pause, Person, Walk
@@ -61,6 +62,12 @@ _FIRST_DUE = (
     .order_by(col(Person.remind_next)).limit(1)
 )
 _DAY = bindparam("day", type_=Date())
+_OTHER = aliased(Account)
+# A walker with accounts on two platforms (/link) is reminded once, on the first of them that
+# can still be reached (the one they started with; the other if that one blocked the bot).
+_FIRST_REACHABLE = ~exists().where(col(_OTHER.person_id) == col(Account.person_id),
+                                   col(_OTHER.unreachable_since).is_(None),
+                                   col(_OTHER.id) < col(Account.id))
 
 
 def _queue(dialect: Any) -> Any:
@@ -75,7 +82,7 @@ def _queue(dialect: Any) -> Any:
         .join(Person, col(Person.id) == col(Account.person_id))
         .where(col(Person.id).in_(_batch()),
                col(Person.remind_next) <= bindparam("latest", type_=UTCDateTime()),
-               col(Account.unreachable_since).is_(None), ~walked, ~paused)
+               col(Account.unreachable_since).is_(None), _FIRST_REACHABLE, ~walked, ~paused)
     )
     return dialect.insert(_table(Delivery)).from_select(
         ["kind", "platform", "account_id", "occurrence", "payload", "status", "attempts",
@@ -125,6 +132,7 @@ def _queue_nudges(dialect: Any, wraps: bool) -> Any:
                   literal(""))
         .join(Person, col(Person.id) == col(Account.person_id))
         .where(col(Person.id).in_(_nudge_batch()), col(Account.unreachable_since).is_(None),
+               _FIRST_REACHABLE,
                earlier, ~_walked_on(_DAY), ~paused,
                _walked_on(bindparam("back1", type_=Date())),
                _walked_on(bindparam("back2", type_=Date())),
@@ -177,7 +185,7 @@ def _queue_summaries(dialect: Any) -> Any:
         .join(Person, col(Person.id) == col(Account.person_id))
         .where(col(Person.id).in_(_summary_batch()),
                col(Person.summary_next) <= bindparam("latest", type_=UTCDateTime()),
-               col(Account.unreachable_since).is_(None), ~paused)
+               col(Account.unreachable_since).is_(None), _FIRST_REACHABLE, ~paused)
     )
     return dialect.insert(_table(Delivery)).from_select(
         ["kind", "platform", "account_id", "occurrence", "payload", "status", "attempts",

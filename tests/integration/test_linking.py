@@ -307,3 +307,21 @@ def test_a_joined_walker_keeps_the_challenges_of_both_sides_with_both_sides_walk
     tg.say("/unlink")  # the Telegram account keeps the history; Discord starts afresh
     after = in_group(on_discord(coach), "server1", "Walkers").say("/leaderboard").text
     assert "50 min" not in after and "0 min" in after, after
+
+
+def test_a_linked_walker_is_reminded_once_on_their_first_account_and_on_the_other_if_blocked(
+        coach: Coach, engine: Engine, clock: ManualClock) -> None:
+    tg, dc = on_telegram(coach), on_discord(coach)
+    tg.say("/remind 18:00")
+    dc.say(f"/link {code_of(tg)}")
+    clock.advance(hours=7)  # past 18:00 UTC
+    coach.plan_deliveries()
+    reminders = [r for r in table_rows(engine)["deliveries"] if r["kind"] == "reminder"]
+    accounts = {a["id"]: a["platform"] for a in table_rows(engine)["accounts"]}
+    assert [accounts[int(str(r["account_id"]))] for r in reminders] == ["telegram"]
+    coach.mark_unreachable(tg.user)  # blocked the bot on Telegram: Discord takes over
+    clock.advance(days=1)
+    coach.plan_deliveries()
+    reminders = [r for r in table_rows(engine)["deliveries"] if r["kind"] == "reminder"]
+    assert sorted(accounts[int(str(r["account_id"]))] for r in reminders) == [
+        "discord", "telegram"]
