@@ -16,15 +16,11 @@ REMINDERS is smaller than the issue's 10,000: at Telegram's 30 messages a second
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
-from core.persistence.engine import make_engine
-from core.persistence.migrate import upgrade
-from tests import postgres
 from tests.e2e.cluster_support import (
     Role,
     busiest_second,
@@ -52,18 +48,6 @@ def running_drains(engine: Engine) -> set[int]:
         return {int(r[0]) for r in connection.execute(text(
             "SELECT id FROM procrastinate.procrastinate_jobs "
             "WHERE task_name = 'drain' AND status = 'doing'"))}
-
-
-@pytest.fixture
-def cluster_db(postgres_admin: str) -> Iterator[tuple[str, Engine]]:
-    """A fresh database of its own (procrastinate's jobs included), migrated."""
-    with postgres.database(postgres_admin) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        try:
-            yield url, engine
-        finally:
-            engine.dispose()
 
 
 async def test_a_sigkilled_sender_loses_nothing_and_a_standby_sends_the_rest_under_the_limit(

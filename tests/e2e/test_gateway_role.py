@@ -3,36 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
-from core.persistence.engine import make_engine
-from core.persistence.migrate import upgrade
-from tests import postgres
 from tests.e2e.cluster_support import Role, until
 from tests.fakes.discord import FakeDiscord
 
 pytestmark = pytest.mark.timeout(120)
 
 
-@pytest.fixture
-def gateway_db(postgres_admin: str) -> Iterator[tuple[str, Engine]]:
-    with postgres.database(postgres_admin) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        try:
-            yield url, engine
-        finally:
-            engine.dispose()
-
-
 async def test_a_gateway_process_runs_its_shard_and_answers_slash_commands(
-    tmp_path: Path, gateway_db: tuple[str, Engine]
+    tmp_path: Path, cluster_db: tuple[str, Engine]
 ) -> None:
-    url, engine = gateway_db
+    url, engine = cluster_db
     async with FakeDiscord() as discord:
         guild = discord.guild("Walkers")
         discord.text_channel(guild, "general")

@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
-from core.persistence.engine import make_engine
-from core.persistence.migrate import upgrade
-from tests import postgres
 from tests.e2e.cluster_support import Role, role_env, until
 from tests.fakes.telegram import Chat, FakeTelegram, User
 
@@ -37,18 +33,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def replica_db(postgres_admin: str) -> Iterator[tuple[str, Engine]]:
-    """A fresh database of its own, migrated."""
-    with postgres.database(postgres_admin) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        try:
-            yield url, engine
-        finally:
-            engine.dispose()
-
-
 def walk_minutes(engine: Engine) -> dict[str, list[int]]:
     """Each account's walks, in the order they were stored."""
     with engine.connect() as connection:
@@ -62,9 +46,9 @@ def walk_minutes(engine: Engine) -> dict[str, list[int]]:
 
 
 async def test_a_replayed_update_on_the_other_replica_is_handled_once_and_in_order(
-    tmp_path: Path, replica_db: tuple[str, Engine]
+    tmp_path: Path, cluster_db: tuple[str, Engine]
 ) -> None:
-    url, engine = replica_db
+    url, engine = cluster_db
     async with FakeTelegram() as telegram:
         ports = [free_port(), free_port()]
         hooks = [f"http://127.0.0.1:{port}/telegram" for port in ports]
