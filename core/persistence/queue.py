@@ -137,15 +137,17 @@ class Deliveries(Repository):
         """One delivery by id."""
         return self.session.get(Delivery, delivery_id)
 
-    def next_reminders(self, limit: int) -> list[tuple[datetime, str, str]]:
-        """The soonest reminders: (instant, time zone, the person's first account name)."""
+    def next_reminders(self, limit: int, *,
+                       weekly: bool = False) -> list[tuple[datetime, str, str]]:
+        """The soonest reminders (or, `weekly`, weekly summaries): (instant, time zone, the
+        person's first account name)."""
+        due = col(Person.summary_next) if weekly else col(Person.remind_next)
         first_name = (sa_select(col(Account.display_name))
                       .where(col(Account.person_id) == col(Person.id))
                       .order_by(col(Account.id)).limit(1).scalar_subquery())
         rows = self.session.execute(
-            sa_select(col(Person.remind_next), col(Person.timezone), first_name)
-            .where(col(Person.remind_next).is_not(None))
-            .order_by(col(Person.remind_next)).limit(limit))
+            sa_select(due, col(Person.timezone), first_name)
+            .where(due.is_not(None)).order_by(due).limit(limit))
         return [(at, zone, name or "") for at, zone, name in rows if at is not None]
 
     def next_posts(self, limit: int) -> list[tuple[datetime, str, str]]:

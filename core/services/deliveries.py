@@ -280,9 +280,12 @@ def purge(uow: UnitOfWork, now: datetime) -> int:
 
 
 def schedule_report(uow: UnitOfWork, limit: int) -> Schedule:
-    """The soonest reminders and posts (at most `limit` of each), and the queue's counts."""
+    """The soonest reminders, weekly summaries and posts (at most `limit` of each), and the
+    queue's counts."""
     upcoming = [Upcoming(REMINDER, at, zone, who)
                 for at, zone, who in uow.deliveries.next_reminders(limit)]
+    upcoming += [Upcoming(WEEKLY, at, zone, who)
+                 for at, zone, who in uow.deliveries.next_reminders(limit, weekly=True)]
     upcoming += [Upcoming(CHALLENGE, at, zone, title)
                  for at, zone, title in uow.deliveries.next_posts(limit)]
     return Schedule(sorted(upcoming, key=lambda u: u.at), uow.deliveries.statuses())

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,10 @@ def test_jobs_lists_upcoming_reminders_in_local_time_and_utc_and_the_queue(
     [line] = [line for line in listed.stdout.splitlines() if "reminder" in line]
     assert re.search(r"reminder\s+ada\s+\d{4}-\d\d-\d\d 07:30 Asia/Kolkata\s+"
                      r"\d{4}-\d\d-\d\d 02:00 UTC", line), line
+    # The weekly summary comes on a Monday at the same local time.
+    [weekly] = [line for line in listed.stdout.splitlines() if line.strip().startswith("weekly")]
+    found = re.search(r"weekly\s+ada\s+(\d{4}-\d\d-\d\d) 07:30 Asia/Kolkata", weekly)
+    assert found and date.fromisoformat(found.group(1)).weekday() == 0, weekly
 
 
 def test_a_button_number_with_no_button_gets_a_plain_answer(tmp_path: Path) -> None:
