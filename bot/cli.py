@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 # The exit status for a setting or a database location that cannot be used (as argparse uses
 # for bad arguments).
 USAGE_ERROR = 2
+# An error nothing expected stops the bot: said in the log (secrets blanked, with its traceback
+# for whoever runs it) and in the exit status (as Python's own for an uncaught one), never
+# in silence.
+UNEXPECTED_ERROR = 1
+STOPPED_BY_ERROR = "stopped by an unexpected error"
 # What the command says when it cannot start (one line each, on stderr). These are words to
 # the person running the bot, not the coach's, so they live here and not in core.texts (the
 # root contract keeps the coach's wording out of the composition root).
@@ -156,9 +161,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
     except BrokenPipeError:
+        if not chatting:
+            log.exception(STOPPED_BY_ERROR)
+            return UNEXPECTED_ERROR
         # The reader went away (`retrowalk chat < script | head`): nothing more to say to it,
         # and Python's flush at exit must not complain either.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except Exception:
+        log.exception(STOPPED_BY_ERROR)
+        return UNEXPECTED_ERROR
     finally:
         coach.close()
         engine.dispose()

@@ -4,6 +4,7 @@ fake servers through its settings, sharing one database, stopped by SIGTERM."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -207,3 +208,20 @@ async def until(check: Callable[[], bool], timeout: float = 30.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "condition never held"
         await asyncio.sleep(0.02)
+
+
+async def test_an_error_that_stops_the_bot_is_logged_and_exits_non_zero(tmp_path: Path) -> None:
+    """Telegram unreachable at start: the bot stops with status 1 and says why in its log (one
+    JSON record, token blanked), never silently with status 0."""
+    token = "123456:unreachable-secret-token"
+    process = await start_coach(tmp_path, {
+        "RETROWALK_TELEGRAM_TOKEN": token,
+        "RETROWALK_TELEGRAM_API_URL": f"http://127.0.0.1:{free_port()}/bot",
+        "RETROWALK_LOG_FORMAT": "json"})
+    log = await stop_coach(process, signal=None)
+    assert process.returncode == 1, log
+    assert token not in log
+    records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    stopped = [r for r in records if r["message"] == "stopped by an unexpected error"]
+    assert len(stopped) == 1, log
+    assert "NetworkError" in stopped[0]["exception"]
