@@ -93,6 +93,9 @@ def set_up_due(engine: Engine, walkers: list[User], groups: list[tuple[Chat, Use
     for walker in walkers:
         user = UserRef(Platform.TELEGRAM, str(walker.id), walker.first_name)
         coach.handle(Message(user, private_chat(user), f"/remind {now:%H:%M}"))
+        # Reminders only: on a Monday the weekly summary would fall due at this minute too
+        # (the bot runs on the real clock).
+        coach.handle(Message(user, private_chat(user), "/summary off"))
     for group, admin in groups:
         user = UserRef(Platform.TELEGRAM, str(admin.id), admin.first_name)
         chat = ChatRef(Platform.TELEGRAM, str(group.id), ChatKind.GROUP, group.title or "")
