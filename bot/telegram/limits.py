@@ -9,17 +9,17 @@ puts 31 into one rolling second and is answered 429 (`overall_max_rate=1` with
 *every* request, so one flooded broadcast stalls every user's reply; it has no limit per private
 chat; and it cannot tell a broadcast from a reply. So `PatientLimiter` is its own, small:
 
-* **Even pacing overall.** One send slot every 1/`overall_rate` seconds (1/30 s), for replies and
-  broadcasts together, kept to a schedule (a late wake-up does not slow the pace). On top, a
-  window that no jitter on the way can fool: a send counts from its start until a second after
-  its answer (Telegram received it somewhere in between), and at most `overall_max` (30) may
-  count at once, so Telegram never sees 31 in a rolling second; the pace is then 30 a second
-  over one second plus a round trip. Requests without a chat (getUpdates, getMe, menus) are not
-  paced.
-* **Replies first.** A reply books the next free slot at once; a broadcast takes a slot only when
-  it is free now, so it waits behind every reply already booked, and no broadcast enters the
-  window while a reply waits for it. Broadcasts are the requests made
-  inside `broadcasting()` (the notifier that drains the delivery queue uses it).
+* **A window no jitter can fool.** A send counts from its start until a second after its answer
+  (Telegram received it somewhere in between), and at most `overall_max` (30) may count at once,
+  so Telegram never sees 31 in a rolling second. Requests without a chat (getUpdates, getMe,
+  menus) are not counted.
+* **Broadcasts evenly paced, with room kept for replies.** Broadcasts (the requests made inside
+  `broadcasting()`: the notifier that drains the delivery queue uses it) take one slot every
+  1/29 s (`overall_rate` less the replies' share), kept to a schedule (a late wake-up does
+  not slow the pace), and may fill the window only to `overall_max` - `reply_reserve` (29).
+* **Replies first.** A reply is not paced: it goes as soon as the window has room, which the
+  reserve keeps during a fan-out, so a person's answer does not queue behind the broadcast; and
+  no broadcast enters the window while a reply waits for it.
 * **Per chat.** A group gets at most `group_max` messages in any `group_period` seconds (with a
   little margin), replies included: Telegram holds groups to that. To a private chat a broadcast
   goes at most `private_burst` at once and then one a second, counting the replies sent there;
@@ -57,8 +57,9 @@ log = logging.getLogger(__name__)
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 ChatKey = int | str
 
-OVERALL_RATE = 30.0  # sends a second, all chats together, evenly spaced...
+OVERALL_RATE = 30.0  # sends a second, all chats together...
 OVERALL_MAX = 30  # ...and at most this many in any second as Telegram counts (its limit)
+REPLY_RESERVE = 1  # of those, kept free of broadcasts for people's replies
 PRIVATE_INTERVAL = 1.0  # seconds between messages to one private chat, after a burst
 PRIVATE_BURST = 3  # Telegram tolerates short bursts to a private chat
 READS = frozenset({"getChat", "getChatMember", "getChatAdministrators", "getChatMemberCount"})
@@ -111,19 +112,21 @@ class PatientLimiter(BaseRateLimiter[int]):
 
     def __init__(self, *, max_retries: int = 3, network_retries: int = 3,
                  first_backoff: float = 0.5, overall_rate: float = OVERALL_RATE,
-                 overall_max: int = OVERALL_MAX,
+                 overall_max: int = OVERALL_MAX, reply_reserve: int = REPLY_RESERVE,
                  private_interval: float = PRIVATE_INTERVAL, private_burst: int = PRIVATE_BURST,
                  group_max: int = GROUP_MAX, group_period: float = GROUP_PERIOD) -> None:
         self.max_retries = max_retries
         self.network_retries = network_retries
         self.first_backoff = first_backoff
-        self.interval = 1.0 / overall_rate
+        # Between broadcasts: the overall pace less the replies' share of the window.
+        self.interval = overall_max / (overall_rate * (overall_max - reply_reserve))
         self.private_interval = private_interval
         self.private_burst = private_burst
         self.group_max = group_max
         self.group_period = group_period
-        self._next_slot = 0.0  # loop time of the next free overall slot
+        self._next_slot = 0.0  # loop time of the next broadcast's slot
         self.overall_max = overall_max
+        self.broadcast_max = overall_max - reply_reserve
         self._in_flight = 0  # sends not yet answered
         self._ended: deque[float] = deque()  # when the sends answered in the last second were
         self._replies_waiting = 0
@@ -209,30 +212,26 @@ class PatientLimiter(BaseRateLimiter[int]):
         at = self._book_chat(chat, loop.time())
         if broadcast or is_group(chat):
             await _sleep_until(loop, at)
-        if not broadcast:
-            slot = max(loop.time(), self._next_slot)
-            self._next_slot = slot + self.interval
+        if broadcast:
+            now = loop.time()
+            slot = max(self._next_slot, now)
+            # Keep to the schedule: waking up a little late does not slow the pace.
+            late = now - self._next_slot < self.interval
+            self._next_slot = (self._next_slot if late else now) + self.interval
             await _sleep_until(loop, slot)
-        else:
-            while True:  # a broadcast takes a slot only when no reply has booked it
-                now = loop.time()
-                if self._next_slot <= now:
-                    # Keep to the schedule: waking up a little late does not slow the pace.
-                    late = now - self._next_slot < self.interval
-                    self._next_slot = (self._next_slot if late else now) + self.interval
-                    break
-                await asyncio.sleep(self._next_slot - now)
         # And never more than overall_max in any second as Telegram counts, whatever the jitter
         # on the way: Telegram received each earlier send between its start and its answer, so
         # one answered more than a second ago cannot share a second with this one; those not yet
-        # answered, or answered within the second, might. (Replies are let in first.)
+        # answered, or answered within the second, might. (Replies are let in first, and have
+        # room broadcasts leave them.)
+        most = self.broadcast_max if broadcast else self.overall_max
         self._replies_waiting += not broadcast
         try:
             while True:
                 now = loop.time()
                 while self._ended and self._ended[0] <= now - 1.0:
                     self._ended.popleft()
-                if self._in_flight + len(self._ended) < self.overall_max and (
+                if self._in_flight + len(self._ended) < most and (
                         not broadcast or not self._replies_waiting):
                     self._in_flight += 1
                     return
