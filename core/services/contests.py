@@ -63,7 +63,7 @@ def create(uow: UnitOfWork, who: Who, chat: Chat, plan: Plan, now: datetime) -> 
         raise BadInput(words.NEW_TOO_MANY.format(count=len(open_ones)))
     if any(c.name.lower() == plan.name.lower() for c in open_ones):
         raise BadInput(words.NEW_NAME_TAKEN.format(name=plan.name))
-    ends_at = schedule.wall_instant(plan.last_day + timedelta(days=1), _MIDNIGHT, chat.timezone)
+    ends_at = _ends_at(chat, plan)
     return uow.contests.add(Contest(
         chat_id=chat.key, format=plan.format, name=plan.name, start_day=plan.start,
         days=plan.days, cap=plan.cap, target=plan.target, min_minutes=plan.min_minutes,
@@ -197,16 +197,26 @@ def recount(uow: UnitOfWork, person_id: int) -> None:
             walks, plan, entry.joined_at, contest.ends_at)
 
 
+def _ends_at(chat: Chat, plan: Plan) -> datetime:
+    """Midnight after the challenge's last day, in the chat's time zone: counting stops."""
+    return schedule.wall_instant(plan.last_day + timedelta(days=1), _MIDNIGHT, chat.timezone)
+
+
 def reschedule_posts(uow: UnitOfWork, chat: Chat, now: datetime) -> None:
-    """The group's post time or time zone changed: each open challenge's next post moves to
-    the new local time of its day (not before now)."""
+    """The group's post time or time zone changed: each open challenge still counting ends at
+    midnight after its last day in the new zone (not before now), and its next post moves to
+    the new local time of its day (not before now, nor before the end for the results)."""
     for contest in open_in(uow, chat):
         plan = as_plan(contest)
+        if contest.ends_at > now:  # not over, nor ended early
+            contest.ends_at = max(now, _ends_at(chat, plan))
         day = {START: plan.start, MID: plan.middle_day,
                END: plan.last_day + timedelta(days=1)}.get(contest.next_post or "")
         if day is None or contest.next_post_at is None or contest.next_post_at <= now:
             continue  # nothing to come, or due already (ended early): the planner has it
         contest.next_post_at = max(now, _post_at(chat, day))
+        if contest.next_post == END:
+            contest.next_post_at = max(contest.next_post_at, contest.ends_at)
 
 
 def plan_posts(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:

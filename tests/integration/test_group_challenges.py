@@ -194,3 +194,32 @@ def test_undoing_a_walk_takes_its_minutes_off_every_board_it_counted_on(
     alone.say("/undo")
     assert "\u2068Ben\u2069: 25 min" in ben.say("/leaderboard capped").text
     assert "Together: 25 of 100 min" in ben.say("/leaderboard team").text
+
+
+def test_a_new_time_zone_moves_the_end_of_counting_and_the_results_with_the_groups_days(
+        coach: Coach, clock: ManualClock) -> None:
+    """Created in UTC, then the group moves to New York: its last day now ends at midnight in
+    New York (05:00 UTC), so a walk on that Sunday evening there still counts, and the results
+    come at the post time of Monday in New York."""
+    clock.set_local("UTC", 2026, 11, 30, 8)
+    anna = group(coach, "anna", admin=True)
+    anna.say('/newchallenge team "Walkabout" 100 min 7 days from today')
+    ben = group(coach, "ben")
+    ben.say("/join")
+    clock.advance(minutes=1)
+    anna.say("/challenge_timezone America/New_York")
+    anna.say("/challenge_time 08:00")
+    walker = person(coach, "ben")
+    walker.say("/timezone America/New_York")
+    clock.set_local("America/New_York", 2026, 12, 6, 21)  # Sunday, the last day, in New York
+    walker.say("/log 30 min")  # 02:00 UTC on Monday: after the old end, before the new
+    assert "Together: 30 of 100 min" in ben.say("/leaderboard 1").text
+    sent(coach)  # the weekly board and anything else due by now
+    clock.set_local("America/New_York", 2026, 12, 7, 7, 59)
+    assert [o.kind for o in sent(coach)] == []
+    clock.set_local("America/New_York", 2026, 12, 7, 8, 0)
+    [end] = [o for o in sent(coach) if o.kind == CONTEST_END]
+    assert "Together: 30 of 100 min" in end.reply.text
+    clock.advance(minutes=1)
+    walker.say("/log 30 min")  # after the end in New York: does not count
+    assert "Together: 30 of 100 min" in ben.say("/leaderboard 1").text
