@@ -2,9 +2,10 @@
 
 100,000 people with a reminder in the same local minute and 1,000 groups with a daily post, on
 a SQLite file, planned by the coach as `retrowalk run` plans them (AsyncCoach, one worker
-thread, batches of 100). Prints, from one run: the cost of a planning tick when nothing is due
-(it must not grow with the number of people), the time to queue all 101,000 messages, the peak
-memory of the process, and a person's /log latency while the planning runs beside the same
+thread, batches of 100, the write-ahead log folded in the background every 2 s). Prints, from
+one run: the cost of a planning tick when nothing is due (it must not grow with the number of
+people), the time to queue all 101,000 messages, the peak memory of the process, and a person's
+/log latency while the planning runs beside the same
 without it. Sending through the platform's limits is measured by bench/fanout_telegram.py.
 
     .venv/bin/python bench/fanout.py [--people 100000] [--groups 1000] [--modes together,apart]
@@ -32,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
+from bot.scheduler import FOLD_SECONDS
 from core.api import Message
 from core.coach import AsyncCoach, Coach
 from core.identity import Platform, UserRef, private_chat
@@ -97,6 +99,14 @@ async def log_latencies(coach: AsyncCoach, clock: Clock, who: UserRef, stop: asy
     return latencies
 
 
+async def fold_log_every(coach: AsyncCoach, seconds: float) -> None:
+    """The running coach's housekeeping job (bot/scheduler.py): the write-ahead log folded into
+    the database file every few seconds, off the coach's worker."""
+    while True:
+        await asyncio.sleep(seconds)
+        await coach.fold_log()
+
+
 async def plan_together(coach: AsyncCoach) -> int:
     """Planning as before: every step one batch of each kind (reminders, nudges, summaries,
     posts) in one unit of work on the worker."""
@@ -113,6 +123,7 @@ async def measure(url: str, mode: str) -> None:
     engine = make_engine(url)
     clock = Clock()
     coach = AsyncCoach(Coach(UnitOfWorkFactory(engine), clock))
+    folding = asyncio.create_task(fold_log_every(coach, FOLD_SECONDS))
     walker = UserRef(Platform.CONSOLE, "logger", "logger")
     await coach.handle(Message(walker, private_chat(walker), "/start"))
 
@@ -146,6 +157,7 @@ async def measure(url: str, mode: str) -> None:
     print(f"/log p99 without planning:   {p99_alone:.2f} ms ({len(without)} logs)")
     print(f"/log p99 while planning:     {p99_during:.2f} ms ({len(during)} logs), "
           f"{p99_during / p99_alone:.2f}x   (target at most 2x)")
+    folding.cancel()
     coach.close()
     engine.dispose()
 

@@ -147,6 +147,10 @@ class MeasuredCoach:
         """Passed through."""
         return await self.coach.purge_deliveries()
 
+    async def fold_log(self) -> None:
+        """Passed through."""
+        await self.coach.fold_log()
+
     def timezones(self, typed: str) -> list[str]:
         """Passed through."""
         return self.coach.timezones(typed)

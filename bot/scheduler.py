@@ -18,7 +18,9 @@ from core.api import CoachAPI
 log = logging.getLogger(__name__)
 PLAN_JOB = "plan-deliveries"
 PURGE_JOB = "purge-deliveries"
+FOLD_JOB = "fold-log"
 TICK_SECONDS = 30.0
+FOLD_SECONDS = 2.0
 
 
 async def plan(coach: CoachAPI, dispatchers: Sequence[Dispatcher]) -> None:
@@ -48,6 +50,15 @@ async def purge(coach: CoachAPI) -> None:
         log.info("purged %d finished deliveries", purged)
 
 
+async def fold_log(coach: CoachAPI) -> None:
+    """Every few seconds: the embedded database's write-ahead log folded into its file, off the
+    coach's worker (core/persistence/engine.py says why)."""
+    try:
+        await coach.fold_log()
+    except Exception:
+        log.exception("folding the database's log failed")
+
+
 def build_scheduler(
     coach: CoachAPI, dispatchers: Sequence[Dispatcher], *, tick: float = TICK_SECONDS
 ) -> AsyncIOScheduler:
@@ -62,5 +73,10 @@ def build_scheduler(
     scheduler.add_job(
         purge, IntervalTrigger(hours=1, timezone=UTC), args=(coach,), id=PURGE_JOB,
         replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=3600,
+    )
+    scheduler.add_job(
+        fold_log, IntervalTrigger(seconds=FOLD_SECONDS, timezone=UTC), args=(coach,),
+        id=FOLD_JOB, replace_existing=True, coalesce=True, max_instances=1,
+        misfire_grace_time=math.ceil(FOLD_SECONDS),
     )
     return scheduler

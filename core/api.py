@@ -86,6 +86,10 @@ class CoachAPI(Protocol):
     async def purge_deliveries(self) -> int:
         """Delete finished deliveries older than two weeks; how many."""
 
+    async def fold_log(self) -> None:
+        """Storage housekeeping every few seconds: fold the embedded database's write-ahead
+        log into its file, so that people's requests never pay for it."""
+
     async def first_sight(self, bot: str, update_id: int) -> bool:
         """True the first time any process of the coach takes this platform update (webhook
         replicas share what they have seen through the database)."""

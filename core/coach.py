@@ -130,6 +130,11 @@ class Coach:
 
         return self._write(purge)
 
+    def fold_log(self) -> None:
+        """Storage housekeeping: fold SQLite's write-ahead log into the database file, so that
+        people's commits never have to (nothing on PostgreSQL)."""
+        self.uows.fold_log()
+
     def first_sight(self, bot: str, update_id: int) -> bool:
         """True the first time any process of the coach takes this platform update."""
         return self._write(lambda uow, now: uow.updates.first_sight(bot, update_id, now))
@@ -252,6 +257,11 @@ class AsyncCoach:
     async def purge_deliveries(self) -> int:
         """Delete finished deliveries older than two weeks; how many."""
         return await self._call(self.coach.purge_deliveries)
+
+    async def fold_log(self) -> None:
+        """Storage housekeeping, on a thread of its own rather than the coach's worker, so
+        people's requests do not wait for it (it blocks no writer)."""
+        await asyncio.to_thread(self.coach.fold_log)
 
     async def first_sight(self, bot: str, update_id: int) -> bool:
         """True the first time any process of the coach takes this platform update."""

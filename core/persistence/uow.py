@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.persistence.contests import Contests
-from core.persistence.engine import checkpoint, read_only
+from core.persistence.engine import checkpoint, fold_log, read_only
 from core.persistence.links import Links
 from core.persistence.queue import Deliveries
 from core.persistence.reminders import Reminders
@@ -85,6 +85,10 @@ class UnitOfWorkFactory:
     def __call__(self, *, write: bool = True) -> UnitOfWork:
         """A new unit of work: for writing (the default) or for reading only."""
         return UnitOfWork(self.engine if write else self._reader, write=write)
+
+    def fold_log(self) -> None:
+        """Fold the write-ahead log into the file in the background (see engine.fold_log)."""
+        fold_log(self.engine)
 
     def compact(self) -> None:
         """After a deletion: fold the write-ahead log into the file so nothing deleted lingers."""

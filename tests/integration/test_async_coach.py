@@ -4,9 +4,11 @@ flight are bounded, and a call that takes too long gives up instead of hanging i
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -15,7 +17,7 @@ from core.api import Message
 from core.coach import AsyncCoach, Coach
 from core.identity import Platform, UserRef, private_chat
 from core.persistence.uow import UnitOfWorkFactory
-from tests.support import ManualClock
+from tests.support import ManualClock, sqlite_engine
 
 
 class WatchedClock(ManualClock):
@@ -95,3 +97,41 @@ async def test_a_call_that_takes_too_long_gives_up_and_the_next_one_is_served(
     finally:
         coach.close()
     assert threading.active_count() < 50
+
+
+async def test_the_log_is_folded_into_the_file_off_the_worker_and_commits_leave_it_alone(
+    tmp_path: Path, watched: WatchedClock
+) -> None:
+    """People's commits do not fold SQLite's write-ahead log into the file (the threshold is far
+    above a fan-out's worth of writes); the housekeeping call does, without waiting for the
+    coach's worker, which may be busy with someone's request."""
+    db = tmp_path / "walks.db"
+    engine = sqlite_engine(db)
+    coach = AsyncCoach(Coach(UnitOfWorkFactory(engine), watched))
+    try:
+        await coach.fold_log()
+        before = db.stat().st_size
+        for n in range(300):
+            await coach.handle(message(n, "/log 10 min"))
+        assert frames_in_log(db) > 1000  # past SQLite's default threshold...
+        assert db.stat().st_size == before  # ...and yet no commit folded anything
+        watched.delay = 1.0  # the worker is busy with a slow request meanwhile
+        slow = asyncio.create_task(coach.handle(message(0, "/streak")))
+        await asyncio.sleep(0.1)
+        await asyncio.wait_for(coach.fold_log(), 0.8)
+        assert not slow.done()
+        watched.delay = 0.0
+        await slow
+        assert db.stat().st_size > before  # the pages went into the file
+        with sqlite3.connect(db) as connection:  # and the log has nothing left to fold
+            busy, logged, folded = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and logged == folded
+    finally:
+        coach.close()
+        engine.dispose()
+
+
+def frames_in_log(db: Path) -> int:
+    """Pages the write-ahead log file holds (its header is 32 bytes; a frame, 24 and a page)."""
+    wal = db.with_name(db.name + "-wal")
+    return (wal.stat().st_size - 32) // (24 + 4096) if wal.exists() else 0
