@@ -84,22 +84,31 @@ class Dispatcher:
         """Send one batch of due messages; returns how many were handled. After a full batch
         the last sends may still be in flight (the next claim overlaps them)."""
         batch = await self.coach.claim(self.notifier.platform.value, BATCH)
+        # The batch's pictures start drawing at once, side by side in the pool, rather than
+        # each when its message's turn to send comes (a turn held while drawing is a turn
+        # other messages wait for).
+        drawing = [asyncio.ensure_future(self._drawn(o)) if o.picture is not None else None
+                   for o in batch]
         for n, outgoing in enumerate(batch):
             await self._turns.acquire()
             if self._stopping:
                 self._turns.release()
+                for unsent in drawing[n:]:
+                    if unsent is not None:
+                        unsent.cancel()
                 await self.coach.release(batch[n:])
                 return n
-            sending = asyncio.create_task(self._send_in_turn(outgoing))
+            sending = asyncio.create_task(self._send_in_turn(outgoing, drawing[n]))
             self._sending.add(sending)
             sending.add_done_callback(self._sending.discard)
         if len(batch) < BATCH and self._sending:
             await asyncio.wait(self._sending)
         return len(batch)
 
-    async def _send_in_turn(self, outgoing: Outgoing) -> None:
+    async def _send_in_turn(self, outgoing: Outgoing,
+                            drawn: asyncio.Future[Outgoing] | None = None) -> None:
         try:
-            await self._send(outgoing)
+            await self._send(await drawn if drawn is not None else outgoing)
         except Exception:
             log.exception("dispatcher for %s failed; carrying on", self.notifier.platform)
         finally:
@@ -142,7 +151,6 @@ class Dispatcher:
         """One try of one message, recorded; which outcome it was (for the metric)."""
         started = time.perf_counter()
         try:
-            outgoing = await self._drawn(outgoing)
             try:
                 message_id = await self.notifier.deliver(outgoing)
             finally:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -111,3 +113,42 @@ async def test_a_send_that_never_ends_is_cancelled_when_the_stop_runs_out_of_tim
     assert loop.time() - started < 1.5
     assert "walker1" not in notifier.sent and "walker0" in notifier.sent
     assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+
+
+class WatchedPictures(ThreadPoolExecutor):
+    """A pool of threads for the charts that notes when each drawing was handed to it."""
+
+    def __init__(self, notifier: SlowNotifier) -> None:
+        super().__init__(max_workers=4)
+        self.notifier = notifier
+        self.sent_before: list[int] = []  # messages sent before each drawing was asked for
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.sent_before.append(len(self.notifier.sent))
+        return super().submit(fn, *args, **kwargs)
+
+
+async def test_a_batchs_charts_start_drawing_at_once_not_each_in_its_send_turn(
+    coach: Coach, clock: ManualClock
+) -> None:
+    """On a Monday at the reminder time each person gets a reminder and a weekly summary with a
+    chart: every chart of the claimed batch is asked for before the first message goes, so no
+    send turn waits for a drawing that could have been done meanwhile."""
+    clock.set_local("UTC", 2026, 11, 29, 12)  # Sunday
+    for n in range(4):
+        walker = person(coach, f"walker{n}", Platform.TELEGRAM)
+        walker.say("/log 20 min")
+        walker.say("/remind 08:00")
+    clock.set_local("UTC", 2026, 11, 30, 8)
+    assert coach.plan_deliveries() == 8
+    sender, notifier = AsyncCoach(coach), SlowNotifier()
+    notifier.concurrency = 1
+    pictures = WatchedPictures(notifier)
+    dispatcher = Dispatcher(sender, notifier, idle=0.05, pictures=pictures)
+    try:
+        assert await dispatcher.drain() == 8
+        await until(lambda: len(notifier.sent) == 8)  # a full batch's last send may be going
+    finally:
+        sender.close()
+        pictures.shutdown()
+    assert pictures.sent_before == [0, 0, 0, 0]
