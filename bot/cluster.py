@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 JOBS_SCHEMA = "procrastinate"  # where migration 0010 put procrastinate's tables
 PLAN_QUEUE = "planning"
 PLAN_SECONDS = 30
-RECOVER_CRON = "* * * * *"
+# Every 15 s (croniter's sixth field is the second): a dead sender's drain job is back within
+# STALLED_SECONDS and 15 s; one indexed query each time.
+RECOVER_CRON = "* * * * * */15"
 PURGE_CRON = "7 * * * *"
 KEEP_JOBS_HOURS = 72
 # A worker that has not written its heartbeat for this long is taken for dead: its running jobs
