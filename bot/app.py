@@ -270,10 +270,6 @@ async def run_platforms(settings: Settings, coach: CoachAPI,
 ROLES = ("all", "web", "gateway", "worker", "scheduler")
 
 
-# The platforms a cluster's workers send for (Discord's deliveries need `--role all` for now).
-CLUSTER_PLATFORMS = ["telegram"]
-
-
 async def run_role(settings: Settings, coach: CoachAPI, url: str, role: str,
                    health: HealthConfig | None = None) -> None:
     """One role of a cluster until SIGTERM or SIGINT: `web` receives Telegram updates (its
@@ -287,15 +283,16 @@ async def run_role(settings: Settings, coach: CoachAPI, url: str, role: str,
 
 
 async def _run_cluster_role(settings: Settings, coach: CoachAPI, url: str, role: str) -> None:
-    from bot import cluster
+    from bot import cluster, senders
 
     stop = _stop_on_signals()
     if role == "scheduler":
         await cluster.run_scheduler(
-            cluster.Jobs(url, coach, CLUSTER_PLATFORMS, plan_seconds=settings.plan_seconds),
+            cluster.Jobs(url, coach, senders.cluster_platforms(settings),
+                         plan_seconds=settings.plan_seconds),
             stop)
     elif role == "worker":
-        await _run_senders(settings, coach, url, stop)
+        await senders.run_senders(settings, coach, url, stop)
     else:
         services = platform_services(settings, coach, role)
         started: list[PlatformService] = []
@@ -309,22 +306,3 @@ async def _run_cluster_role(settings: Settings, coach: CoachAPI, url: str, role:
             for service in reversed(started):
                 await service.stop()
     log.info("stopped")
-
-
-async def _run_senders(settings: Settings, coach: CoachAPI, url: str,
-                       stop: asyncio.Event) -> None:
-    from bot import cluster
-    from bot.telegram.service import TelegramService
-
-    token = settings.telegram_secret()
-    if not token:
-        await stop.wait()
-        return
-    os.environ.setdefault("PTB_TIMEDELTA", "true")  # as in platform_services
-    service = TelegramService(settings, token, coach, receive=False)
-    await service.start()
-    try:
-        jobs = cluster.Jobs(url, coach, CLUSTER_PLATFORMS, plan_seconds=settings.plan_seconds)
-        await cluster.run_sender(jobs, "telegram", token, service.notifier(), stop)
-    finally:
-        await service.stop()

@@ -48,7 +48,11 @@ ROLE_NEEDS_POSTGRES = (
     "--role {role} needs PostgreSQL, shared by every process: set RETROWALK_DATABASE_URL, e.g. "
     "postgresql+psycopg://retrowalk@db/retrowalk (or use --role all with SQLite)"
 )
-ROLE_NEEDS_TELEGRAM = "--role {role} needs a Telegram token: set RETROWALK_TELEGRAM_TOKEN"
+ROLE_NEEDS_TELEGRAM = "--role web needs a Telegram token: set RETROWALK_TELEGRAM_TOKEN"
+ROLE_NEEDS_A_TOKEN = (
+    "--role worker sends for the platforms whose tokens it has and has none: set "
+    "RETROWALK_TELEGRAM_TOKEN and/or RETROWALK_DISCORD_TOKEN"
+)
 ROLE_NEEDS_DISCORD = "--role gateway needs a Discord token: set RETROWALK_DISCORD_TOKEN"
 ROLE_NEEDS_WEBHOOK = (
     "--role web needs the webhook every replica shares: set RETROWALK_TELEGRAM_WEBHOOK_URL and "
@@ -120,8 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         url = app.database_url(settings, args.db)
         if role != "all" and not url.startswith("postgresql"):
             raise Refused(ROLE_NEEDS_POSTGRES.format(role=role))
-        if role in ("web", "worker") and not settings.telegram_secret():
-            raise Refused(ROLE_NEEDS_TELEGRAM.format(role=role))
+        if role == "web" and not settings.telegram_secret():
+            raise Refused(ROLE_NEEDS_TELEGRAM)
+        if role == "worker" and not secrets:
+            raise Refused(ROLE_NEEDS_A_TOKEN)
         if role == "gateway" and not settings.discord_secret():
             raise Refused(ROLE_NEEDS_DISCORD)
         if role == "web" and not (settings.telegram_webhook_url

@@ -98,9 +98,10 @@ class DiscordNotifier:
         """The chosen channel of a server (only ever one of that server's), else wherever the
         server lets the bot post."""
         if chosen is None:
-            guild = self.client.get_guild(int(server)) or await self.client.fetch_guild(
-                int(server))
-            return _default_channel(guild)
+            guild = self.client.get_guild(int(server))
+            if guild is not None:
+                return _default_channel(guild.me, [guild.system_channel, *guild.text_channels])
+            return await self._fetched_default_channel(int(server))
         channel = self.client.get_channel(int(chosen)) or await self.client.fetch_channel(
             int(chosen))
         if getattr(channel, "guild", None) is None or channel.guild.id != int(server):  # type: ignore[union-attr]
@@ -109,14 +110,28 @@ class DiscordNotifier:
             raise Undeliverable(f"channel {chosen} takes no messages")
         return channel
 
+    async def _fetched_default_channel(self, server: int) -> discord.TextChannel:
+        """The default channel of a server this client has no gateway copy of (a cluster's
+        sender never connects): the server, its channels and the bot's roles over HTTP."""
+        if self.client.user is None:
+            raise RetryLater(NETWORK_RETRY_SECONDS, "not logged in to Discord")
+        guild = await self.client.fetch_guild(server)
+        channels = [c for c in await guild.fetch_channels() if isinstance(c, discord.TextChannel)]
+        channels.sort(key=lambda c: (c.position, c.id))
+        me = await guild.fetch_member(self.client.user.id)
+        # A fetched server holds no channels, so its `system_channel` (a lookup in them) is
+        # None: found by id among those fetched.
+        system = next((c for c in channels if c.id == guild._system_channel_id), None)
+        return _default_channel(me, [system, *channels])
+
 
 def _describe(error: discord.HTTPException) -> str:
     return f"{error.status} {error.code} {error.text}"
 
 
-def _default_channel(guild: discord.Guild) -> discord.TextChannel:
-    candidates = [guild.system_channel, *guild.text_channels]
+def _default_channel(me: discord.Member,
+                     candidates: list[discord.TextChannel | None]) -> discord.TextChannel:
     for channel in candidates:
-        if channel is not None and channel.permissions_for(guild.me).send_messages:
+        if channel is not None and channel.permissions_for(me).send_messages:
             return channel
-    raise Undeliverable(f"no channel of server {guild.id} lets the bot post")
+    raise Undeliverable(f"no channel of server {me.guild.id} lets the bot post")

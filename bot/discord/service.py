@@ -44,7 +44,8 @@ class CoachTree(app_commands.CommandTree["CoachClient"]):
 class CoachClient(discord.Client):
     """discord.py's client with the coach at hand and the command tree wired."""
 
-    def __init__(self, coach: CoachAPI, dev_guild: int | None, **options: Any) -> None:
+    def __init__(self, coach: CoachAPI, dev_guild: int | None, *, receive: bool = True,
+                 **options: Any) -> None:
         # The coach never joins a voice channel: a warning about missing voice libraries at
         # every start would only send readers of the log looking for a problem. These are
         # discord.py's class attributes (process-wide); nothing here ever wants them back on,
@@ -53,6 +54,7 @@ class CoachClient(discord.Client):
         super().__init__(intents=INTENTS, allowed_mentions=render.NO_MENTIONS, **options)
         self.coach = coach
         self.dev_guild = dev_guild
+        self.receive = receive
         self.connected = asyncio.Event()
         # The tasks answering interactions right now (hooks.track).
         self.in_flight: set[asyncio.Task[Any]] = set()
@@ -62,8 +64,11 @@ class CoachClient(discord.Client):
         self.tree.error(hooks.on_tree_error)
 
     async def setup_hook(self) -> None:
-        """Logged in, not yet connected: route buttons by custom_id and sync the commands."""
+        """Logged in, not yet connected: route buttons by custom_id and sync the commands (a
+        sender, which receives nothing, leaves the commands to whoever does)."""
         self.add_dynamic_items(*views.ITEMS)
+        if not self.receive:
+            return
         synced = await self.tree.sync()
         log.info("discord: %d slash commands synced globally", len(synced))
         if self.dev_guild:
@@ -99,15 +104,19 @@ class CountRateLimits(logging.Filter):
 
 
 class DiscordService:
-    """The bot as a task on the shared loop: start() returns once it is ready."""
+    """The bot as a task on the shared loop: start() returns once it is ready.
+
+    With `receive=False` (a sender only: `retrowalk run --role worker`) it logs in over HTTP
+    and never connects to the gateway: DMs, channel posts and edits are all REST calls."""
 
     def __init__(self, settings: Settings, token: str, coach: CoachAPI, *,
-                 guild_ready_timeout: float = 2.0) -> None:
+                 guild_ready_timeout: float = 2.0, receive: bool = True) -> None:
         self.settings = settings
         self._token = token
-        shards = settings.discord_shards()
+        self.receive = receive
+        shards = settings.discord_shards() if receive else None
         if shards is None:
-            self.client = CoachClient(coach, settings.discord_dev_guild,
+            self.client = CoachClient(coach, settings.discord_dev_guild, receive=receive,
                                       guild_ready_timeout=guild_ready_timeout)
         else:
             self.client = ShardedCoachClient(coach, settings.discord_dev_guild,
@@ -122,6 +131,15 @@ class DiscordService:
         """Point discord.py at the configured endpoints, log in, sync, connect, wait for ready."""
         self._previous = _point_at(self.settings.discord_api_url,
                                    self.settings.discord_gateway_url or DISCORD_GATEWAY)
+        if not self.receive:
+            try:
+                await self.client.login(self._token)
+            except BaseException:
+                await self._close()
+                raise
+            log.info("discord: logged in as %s to send (no gateway connection)",
+                     self.client.user)
+            return
         runner = self._runner = asyncio.create_task(self.client.start(self._token),
                                                     name="discord")
         ready = asyncio.create_task(self.client.connected.wait())
@@ -140,7 +158,9 @@ class DiscordService:
 
     def ready(self) -> bool:
         """Connected to the gateway with a session (discord.py resumes on its own after a
-        drop; until then this is False)."""
+        drop; until then this is False); a sender only: logged in and not closed."""
+        if not self.receive:
+            return self.client.user is not None and not self.client.is_closed()
         return self.client.is_ready() and not self.client.is_closed()
 
     def notifier(self) -> DiscordNotifier:

@@ -20,7 +20,7 @@ from core.identity import ChatKind, ChatRef, Platform, UserRef, private_chat
 from tests.fakes.telegram import Chat, FakeTelegram, User
 from tests.support import ManualClock, make_coach
 
-SENDER_LINE = "this worker is now the telegram sender"
+SENDER_LINE = "this worker is now the {platform} sender"
 
 
 class Role:
@@ -57,8 +57,12 @@ class Role:
 
     @property
     def sending(self) -> bool:
-        """It took the sender lock."""
-        return SENDER_LINE in self.log
+        """It took Telegram's sender lock."""
+        return self.sending_for("telegram")
+
+    def sending_for(self, platform: str) -> bool:
+        """It took the platform's sender lock."""
+        return SENDER_LINE.format(platform=platform) in self.log
 
     async def stop(self, sig: signal.Signals = signal.SIGTERM) -> str:
         """Signal its process group; everything it wrote."""

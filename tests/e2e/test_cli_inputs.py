@@ -72,6 +72,11 @@ def test_a_missing_token_file_gets_one_line_naming_it(tmp_path: Path) -> None:
              "RETROWALK_TELEGRAM_TOKEN": "1:x"}, "RETROWALK_TELEGRAM_WEBHOOK_SECRET"),
     ("gateway", {"RETROWALK_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:1/x"},
      "RETROWALK_DISCORD_TOKEN"),
+    ("worker", {"RETROWALK_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:1/x"},
+     "RETROWALK_TELEGRAM_TOKEN and/or RETROWALK_DISCORD_TOKEN"),
+    # A Discord token is enough for a worker: past that check, the database is what is missing.
+    ("worker", {"RETROWALK_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:1/x",
+                "RETROWALK_DISCORD_TOKEN": "x.y.z"}, "Can't open the database"),
     ("gateway", {"RETROWALK_DISCORD_SHARD_IDS": "0,7", "RETROWALK_DISCORD_SHARD_COUNT": "2"},
      "RETROWALK_DISCORD_SHARD_IDS"),
 ])
