@@ -97,27 +97,23 @@ def is_sqlite(engine: Engine) -> bool:
 
 def checkpoint(engine: Engine) -> None:
     """Fold the write-ahead log into the database file and truncate it (after a deletion)."""
-    if not is_sqlite(engine):
-        return
-    # A raw connection runs outside any transaction, which a full checkpoint needs.
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        cursor.close()
-    finally:
-        raw.close()
+    _checkpoint(engine, "TRUNCATE")
 
 
 def fold_log(engine: Engine) -> None:
     """Fold what the write-ahead log holds into the database file, as far as readers allow,
     without waiting for or blocking anyone (a passive checkpoint); nothing on PostgreSQL."""
+    _checkpoint(engine, "PASSIVE")
+
+
+def _checkpoint(engine: Engine, mode: str) -> None:
     if not is_sqlite(engine):
         return
+    # A raw connection runs outside any transaction, which a checkpoint needs.
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        cursor.execute(f"PRAGMA wal_checkpoint({mode})")
         cursor.close()
     finally:
         raw.close()

@@ -89,22 +89,28 @@ def role_env(url: str, telegram: FakeTelegram, plan_seconds: int = 1) -> dict[st
 
 
 def set_up_due(engine: Engine, walkers: list[User], groups: list[tuple[Chat, User]]) -> None:
-    """Each walker asked a minute ago for a reminder at this minute, and each group's admin for
-    its daily challenge post at this minute: all due now, none queued yet (the cluster's
-    schedulers plan them)."""
+    """Each Telegram walker asked a minute ago for a reminder at this minute, and each group's
+    admin for its daily challenge post at this minute: all due now, none queued yet (the
+    cluster's schedulers plan them)."""
+    ask_due(engine, [UserRef(Platform.TELEGRAM, str(w.id), w.first_name) for w in walkers],
+            [(ChatRef(Platform.TELEGRAM, str(g.id), ChatKind.GROUP, g.title or ""),
+              UserRef(Platform.TELEGRAM, str(a.id), a.first_name)) for g, a in groups])
+
+
+def ask_due(engine: Engine, walkers: list[UserRef],
+            groups: list[tuple[ChatRef, UserRef]]) -> None:
+    """Walkers (of any platform) with a reminder at this minute, and groups (chat, admin) with
+    their daily post at this minute, asked for a minute ago."""
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     coach = make_coach(engine, ManualClock(now - timedelta(minutes=1)))
-    for walker in walkers:
-        user = UserRef(Platform.TELEGRAM, str(walker.id), walker.first_name)
+    for user in walkers:
         coach.handle(Message(user, private_chat(user), f"/remind {now:%H:%M}"))
         # Reminders only: on a Monday the weekly summary would fall due at this minute too
         # (the bot runs on the real clock).
         coach.handle(Message(user, private_chat(user), "/summary off"))
-    for group, admin in groups:
-        user = UserRef(Platform.TELEGRAM, str(admin.id), admin.first_name)
-        chat = ChatRef(Platform.TELEGRAM, str(group.id), ChatKind.GROUP, group.title or "")
-        coach.handle(Message(user, chat, f"/challenge_time {now:%H:%M}", is_admin=True))
-        coach.handle(Message(user, chat, "/challenge_timezone UTC", is_admin=True))
+    for chat, admin in groups:
+        coach.handle(Message(admin, chat, f"/challenge_time {now:%H:%M}", is_admin=True))
+        coach.handle(Message(admin, chat, "/challenge_timezone UTC", is_admin=True))
 
 
 def sent_to(telegram: FakeTelegram, chats: set[int]) -> Counter[int]:

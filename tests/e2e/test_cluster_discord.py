@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import signal
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from core.api import Message
-from core.identity import ChatKind, ChatRef, Platform, UserRef, private_chat
+from core.identity import ChatKind, ChatRef, Platform, UserRef
 from tests.e2e.cluster_support import (
     Role,
+    ask_due,
     leased,
     let_leases_run_out,
     role_env,
@@ -36,7 +35,6 @@ from tests.e2e.cluster_support import (
 from tests.e2e.discord_support import sent_by_bot
 from tests.fakes.discord import FakeDiscord, FakeGuild, FakeUser
 from tests.fakes.telegram import FakeTelegram
-from tests.support import ManualClock, make_coach
 
 DISCORD_WALKERS = 30
 TELEGRAM_WALKERS = 6
@@ -49,16 +47,9 @@ def set_up_discord_due(engine: Engine, walkers: list[FakeUser], guild: FakeGuild
                        admin: FakeUser) -> None:
     """Each Discord walker asked a minute ago for a reminder at this minute, and the server's
     admin for its daily challenge post (no channel chosen: the server's first writable one)."""
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    coach = make_coach(engine, ManualClock(now - timedelta(minutes=1)))
-    for walker in walkers:
-        user = UserRef(Platform.DISCORD, str(walker.id), walker.username)
-        coach.handle(Message(user, private_chat(user), f"/remind {now:%H:%M}"))
-        coach.handle(Message(user, private_chat(user), "/summary off"))
-    user = UserRef(Platform.DISCORD, str(admin.id), admin.username)
-    chat = ChatRef(Platform.DISCORD, str(guild.id), ChatKind.GROUP, guild.name)
-    coach.handle(Message(user, chat, f"/challenge_time {now:%H:%M}", is_admin=True))
-    coach.handle(Message(user, chat, "/challenge_timezone UTC", is_admin=True))
+    ask_due(engine, [UserRef(Platform.DISCORD, str(w.id), w.username) for w in walkers],
+            [(ChatRef(Platform.DISCORD, str(guild.id), ChatKind.GROUP, guild.name),
+              UserRef(Platform.DISCORD, str(admin.id), admin.username))])
 
 
 def dms(fake: FakeDiscord, walkers: list[FakeUser]) -> Counter[int]:
