@@ -37,6 +37,11 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/telegram.py
 	$(BIN)/python bench/observe.py
 	$(BIN)/python bench/board.py
+	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/fanout_telegram.py
+	$(BIN)/python bench/fanout_weekly.py
+	$(BIN)/python bench/linking.py
+	$(BIN)/python bench/scale.py
 
 # Regenerate the pinned set after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

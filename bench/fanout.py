@@ -31,7 +31,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from bot.scheduler import FOLD_SECONDS
 from core.api import Message
@@ -151,6 +151,12 @@ async def measure(url: str, mode: str) -> None:
     during = await beside
     print(f"queueing all that is due:    {queued:,} messages in {planning:.2f} s   "
           f"(target at most 5 s)")
+    with engine.connect() as connection:
+        rows, accounts, chats = connection.execute(text(
+            "SELECT count(*), count(DISTINCT account_id), count(DISTINCT chat_id) "
+            "FROM deliveries")).one()
+    print(f"in the delivery queue:       {rows:,} rows, for {accounts:,} people and "
+          f"{chats:,} groups")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the process:  {peak:.0f} MB   (target at most 300 MB)")
     p99_alone, p99_during = percentile(without, 99), percentile(during, 99)
