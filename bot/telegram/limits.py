@@ -14,9 +14,10 @@ chat; and it cannot tell a broadcast from a reply. So `PatientLimiter` is its ow
   so Telegram never sees 31 in a rolling second. Requests without a chat (getUpdates, getMe,
   menus) are not counted.
 * **Broadcasts evenly paced, with room kept for replies.** Broadcasts (the requests made inside
-  `broadcasting()`: the notifier that drains the delivery queue uses it) take one slot every
-  1/29 s (`overall_rate` less the replies' share), kept to a schedule (a late wake-up does
-  not slow the pace), and may fill the window only to `overall_max` - `reply_reserve` (29).
+  `broadcasting()`: the notifier that drains the delivery queue uses it) go one every 1/30 s,
+  kept to a schedule (a late wake-up does not slow the pace). While people are being answered
+  (a reply within the last `REPLY_RECENT` seconds) they leave `reply_reserve` (1) of the window
+  free: one every 1/29 s, at most 29 counted.
 * **Replies first.** A reply is not paced: it goes as soon as the window has room, which the
   reserve keeps during a fan-out, so a person's answer does not queue behind the broadcast; and
   no broadcast enters the window while a reply waits for it.
@@ -59,7 +60,8 @@ ChatKey = int | str
 
 OVERALL_RATE = 30.0  # sends a second, all chats together...
 OVERALL_MAX = 30  # ...and at most this many in any second as Telegram counts (its limit)
-REPLY_RESERVE = 1  # of those, kept free of broadcasts for people's replies
+REPLY_RESERVE = 1  # of those, kept free of broadcasts for people's replies...
+REPLY_RECENT = 60.0  # ...while someone was answered within this many seconds
 PRIVATE_INTERVAL = 1.0  # seconds between messages to one private chat, after a burst
 PRIVATE_BURST = 3  # Telegram tolerates short bursts to a private chat
 READS = frozenset({"getChat", "getChatMember", "getChatAdministrators", "getChatMemberCount"})
@@ -118,15 +120,15 @@ class PatientLimiter(BaseRateLimiter[int]):
         self.max_retries = max_retries
         self.network_retries = network_retries
         self.first_backoff = first_backoff
-        # Between broadcasts: the overall pace less the replies' share of the window.
-        self.interval = overall_max / (overall_rate * (overall_max - reply_reserve))
+        self.overall_rate = overall_rate
+        self.reply_reserve = reply_reserve
         self.private_interval = private_interval
         self.private_burst = private_burst
         self.group_max = group_max
         self.group_period = group_period
         self._next_slot = 0.0  # loop time of the next broadcast's slot
         self.overall_max = overall_max
-        self.broadcast_max = overall_max - reply_reserve
+        self._last_reply = float("-inf")  # loop time a reply last entered the window
         self._in_flight = 0  # sends not yet answered
         self._ended: deque[float] = deque()  # when the sends answered in the last second were
         self._replies_waiting = 0
@@ -212,19 +214,21 @@ class PatientLimiter(BaseRateLimiter[int]):
         at = self._book_chat(chat, loop.time())
         if broadcast or is_group(chat):
             await _sleep_until(loop, at)
+        most = self.overall_max
         if broadcast:
             now = loop.time()
+            most = self._broadcast_share(now)
+            interval = self.overall_max / (self.overall_rate * most)
             slot = max(self._next_slot, now)
             # Keep to the schedule: waking up a little late does not slow the pace.
-            late = now - self._next_slot < self.interval
-            self._next_slot = (self._next_slot if late else now) + self.interval
+            late = now - self._next_slot < interval
+            self._next_slot = (self._next_slot if late else now) + interval
             await _sleep_until(loop, slot)
         # And never more than overall_max in any second as Telegram counts, whatever the jitter
         # on the way: Telegram received each earlier send between its start and its answer, so
         # one answered more than a second ago cannot share a second with this one; those not yet
         # answered, or answered within the second, might. (Replies are let in first, and have
         # room broadcasts leave them.)
-        most = self.broadcast_max if broadcast else self.overall_max
         self._replies_waiting += not broadcast
         try:
             while True:
@@ -234,11 +238,19 @@ class PatientLimiter(BaseRateLimiter[int]):
                 if self._in_flight + len(self._ended) < most and (
                         not broadcast or not self._replies_waiting):
                     self._in_flight += 1
+                    if not broadcast:
+                        self._last_reply = now
                     return
                 await asyncio.sleep(max(self._ended[0] + 1.0 - now, 0.001) if self._ended
-                                    else self.interval)
+                                    else 1.0 / self.overall_rate)
         finally:
             self._replies_waiting -= not broadcast
+
+    def _broadcast_share(self, now: float) -> int:
+        """How much of the window broadcasts may fill: all of it, or, while people are being
+        answered, all but the replies' reserve."""
+        chatting = now - self._last_reply < REPLY_RECENT
+        return self.overall_max - (self.reply_reserve if chatting else 0)
 
     def _book_chat(self, chat: ChatKey, now: float) -> float:
         """Book this chat's next send; the loop time it may go (a reply to a private chat goes
