@@ -19,7 +19,7 @@ def differences(engine: Engine) -> list[object]:
         return list(compare_metadata(MigrationContext.configure(connection), SQLModel.metadata))
 
 
-HEAD = "0010"
+HEAD = "0011"
 DAY = "2026-11-24 12:00:00"
 
 
