@@ -6,6 +6,7 @@ summed from the walks (the query the coach used before the totals were kept); an
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 
@@ -15,10 +16,12 @@ from sqlalchemy import Engine, case, func, select
 from sqlmodel import SQLModel, col
 
 from core import texts
+from core.coach import Coach
 from core.domain import days as local
 from core.domain.challenges import DAILY_CAP_MINUTES, Standing, ranked
 from core.errors import CoachError
-from core.persistence.models import Chat, Member, Walk
+from core.identity import Platform
+from core.persistence.models import Chat, Member, Walk, WeekTotal
 from core.persistence.uow import UnitOfWork, UnitOfWorkFactory
 from core.services import weekly
 from tests.support import ManualClock, in_group, make_coach, person
@@ -65,22 +68,40 @@ def assert_same_boards(engine: Engine, clock: ManualClock) -> None:
     """Every caller's board of this week (through the group's today) and of the last two
     weeks, at two and at ten places, equals the summed one."""
     with UnitOfWorkFactory(engine)(write=False) as uow:
-        chat = uow.session.scalars(select(Chat)).first()
-        if chat is None:
-            return
-        today = local.local_day(clock(), chat.timezone)
-        monday = local.week_start(today)
-        people = [None, *(p for p, in uow.session.execute(select(col(Member.person_id))))]
-        for start, through in ((monday, today), (monday - timedelta(days=7), None),
-                               (monday - timedelta(days=14), None)):
-            last = through or start + timedelta(days=6)
-            standings = summed(uow, chat.key, start, last)
-            for caller in people:
-                for top in (2, 10):
-                    kept = weekly.board(uow, chat.key, start, through, caller=caller, top=top)
-                    assert kept == expected(standings, caller, top), (start, through, caller)
-            assert weekly.anyone_walked(uow, chat.key, start) == any(
-                s.points for s in summed(uow, chat.key, start, start + timedelta(days=6)))
+        for chat in list(uow.session.scalars(select(Chat))):
+            same_boards(uow, chat, clock)
+    assert_kept_rows(engine)
+
+
+def assert_kept_rows(engine: Engine) -> None:
+    """The kept rows are exactly those counted afresh from the members' walks: none left
+    behind on a board someone left, none missing."""
+    with UnitOfWorkFactory(engine)(write=False) as uow:
+        members = uow.session.execute(select(col(Member.chat_id), col(Member.person_id))).all()
+        wanted = {(chat, week, person, pts, days, last) for chat, person in members
+                  for week, pts, days, last in weekly.by_week(uow.weeks.walked_days(person))}
+        kept = {tuple(row) for row in uow.session.execute(select(
+            col(WeekTotal.chat_id), col(WeekTotal.week_start), col(WeekTotal.person_id),
+            col(WeekTotal.points), col(WeekTotal.days), col(WeekTotal.last_day)))}
+    assert kept == wanted
+
+
+def same_boards(uow: UnitOfWork, chat: Chat, clock: ManualClock) -> None:
+    """The chat's boards of this week and the two before, for every caller, equal the summed."""
+    today = local.local_day(clock(), chat.timezone)
+    monday = local.week_start(today)
+    people = [None, *(p for p, in uow.session.execute(
+        select(col(Member.person_id)).where(col(Member.chat_id) == chat.key)))]
+    for start, through in ((monday, today), (monday - timedelta(days=7), None),
+                           (monday - timedelta(days=14), None)):
+        last = through or start + timedelta(days=6)
+        standings = summed(uow, chat.key, start, last)
+        for caller in people:
+            for top in (2, 10):
+                kept = weekly.board(uow, chat.key, start, through, caller=caller, top=top)
+                assert kept == expected(standings, caller, top), (start, through, caller)
+        assert weekly.anyone_walked(uow, chat.key, start) == any(
+            s.points for s in summed(uow, chat.key, start, start + timedelta(days=6)))
 
 
 def empty(engine: Engine) -> None:
@@ -126,3 +147,30 @@ def test_the_kept_board_is_the_board_summed_from_the_walks(
                 coach.handle((walker if kind in ("log", "undo") else in_group(walker))
                              .message(text))
         assert_same_boards(engine, clock)
+
+
+def test_link_unlink_and_forget_keep_the_boards_of_both_sides(
+        coach: Coach, clock: ManualClock, engine: Engine) -> None:
+    clock.set_local("UTC", 2026, 12, 2, 12)  # a Wednesday
+    tg, dc = person(coach, "ada", Platform.TELEGRAM), person(coach, "ada", Platform.DISCORD)
+    in_group(tg, "tg-group").say("/join")
+    in_group(dc, "dc-server").say("/join")
+    in_group(person(coach, "bob", Platform.DISCORD), "dc-server").say("/join")
+    tg.say("/log 20 min")
+    tg.say("/log 15 min yesterday")
+    dc.say("/log 25 min")  # the same day on the other side: 45 minutes, capped at 30
+    assert_same_boards(engine, clock)
+    code = re.search(r"Your link code: ([A-Z2-9-]+)", tg.say("/link").text)
+    assert code is not None
+    dc.say(f"/link {code.group(1)}")
+    assert dc.say("yes").text.startswith("Linked")
+    assert_same_boards(engine, clock)
+    board = in_group(dc, "dc-server").say("/leaderboard").text
+    assert "1. \u2068Ada\u2069: 45 pts, 2 days" in board, board
+    tg.say("/unlink")  # the Telegram account keeps the history; Discord starts afresh
+    assert_same_boards(engine, clock)
+    tg.say("/forget")
+    tg.say("yes")
+    assert_same_boards(engine, clock)
+    with UnitOfWorkFactory(engine)(write=False) as uow:
+        assert uow.session.scalars(select(WeekTotal)).all() == []  # Discord's Ada walked nothing
