@@ -34,6 +34,7 @@ from core.persistence.engine import make_engine
 from core.persistence.migrate import upgrade
 from core.persistence.models import Account, Entry, Member, Person, Walk, WeekTotal
 from core.persistence.uow import UnitOfWorkFactory
+from core.persistence.weekly import WEEKDAYS
 
 START = datetime(2026, 11, 30, 8, tzinfo=UTC)  # a Monday
 DAYS = 7
@@ -93,7 +94,9 @@ def fill(engine: object, members: int, challenge_id: int, chat_id: int) -> None:
         connection.execute(insert(WeekTotal), [  # kept as /log keeps them
             {"chat_id": chat_id, "week_start": START.date(), "person_id": i,
              "points": sum(min(m, 30) for m in minutes[i]), "days": DAYS,
-             "last_day": (START + timedelta(days=DAYS - 1)).date()} for i in ids])
+             "last_day": (START + timedelta(days=DAYS - 1)).date(),
+             **{day: min(m, 30) for day, m in zip(WEEKDAYS, minutes[i], strict=True)}}
+            for i in ids])
         connection.execute(insert(Walk), [
             {"person_id": i, "day": (START + timedelta(days=d)).date(),
              "minutes": minutes[i][d], "note": "",

@@ -193,10 +193,11 @@ class Member(SQLModel, table=True):
 
 class WeekTotal(SQLModel, table=True):
     """A member's kept totals on a chat's weekly board for the week from Monday `week_start`:
-    points (each walker-day's minutes counting at most the daily cap), active days, and the
-    latest day walked (a walker ahead of the group's time zone may have walked on a day the
-    group has not reached yet; the board leaves such days out until it does). Recounted from
-    the person's walks of that week whenever one changes, so the board is read by index."""
+    points (each walker-day's minutes counting at most the daily cap), active days, the latest
+    day walked and each day's points, `mon` to `sun` (a walker ahead of the group's time zone
+    may have walked on a day the group has not reached yet; the board leaves such days out
+    until it does). Recounted from the person's walks of that week whenever one changes, so
+    the board is read by index."""
 
     __tablename__ = "weekly_totals"
     __table_args__ = (
@@ -211,6 +212,13 @@ class WeekTotal(SQLModel, table=True):
     points: int = 0
     days: int = 0
     last_day: date | None = None
+    mon: int = 0
+    tue: int = 0
+    wed: int = 0
+    thu: int = 0
+    fri: int = 0
+    sat: int = 0
+    sun: int = 0
 
 
 class Contest(SQLModel, table=True):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_
+from sqlalchemy import and_, bindparam, case, delete, func, literal, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
@@ -18,21 +18,22 @@ from core.persistence.repositories import Repository
 
 _TOTALS = WeekTotal.__table__  # type: ignore[attr-defined]
 _KEY = ["chat_id", "week_start", "person_id"]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# What is kept of a person's week, the same on every board they are on.
+KEPT = ("points", "days", "last_day", *WEEKDAYS)
 
 
 def _keep(dialect: Any) -> Any:
     """The person's totals of one week, written on every chat board they are on (one
     statement, whether they are on none or many)."""
     rows = sa_select(col(Member.chat_id), bindparam("week", type_=_TOTALS.c.week_start.type),
-                     col(Member.person_id), bindparam("points"), bindparam("days"),
-                     bindparam("last", type_=_TOTALS.c.last_day.type)
+                     col(Member.person_id),
+                     *(bindparam(name, type_=_TOTALS.c[name].type) for name in KEPT)
                      ).where(col(Member.person_id) == bindparam("person"))
     statement = dialect.insert(_TOTALS).from_select(
-        ["chat_id", "week_start", "person_id", "points", "days", "last_day"], rows)
+        ["chat_id", "week_start", "person_id", *KEPT], rows)
     return statement.on_conflict_do_update(
-        index_elements=_KEY, set_={"points": statement.excluded.points,
-                                   "days": statement.excluded.days,
-                                   "last_day": statement.excluded.last_day})
+        index_elements=_KEY, set_={name: statement.excluded[name] for name in KEPT})
 
 
 _KEEP = {"sqlite": _keep(sqlite), "postgresql": _keep(postgresql)}
@@ -47,10 +48,24 @@ _BEST = (
 )
 _BETTER = sa_select(func.count()).select_from(WeekTotal).where(
     *_ON_BOARD, col(WeekTotal.points) > bindparam("points"))
-_AHEAD = sa_select(col(WeekTotal.person_id), col(WeekTotal.points)).where(
-    *_ON_BOARD, col(WeekTotal.last_day) > bindparam("through"))
 _MEMBERS = sa_select(func.count()).select_from(Member).where(
     col(Member.chat_id) == bindparam("chat"))
+
+
+def _counted(week: date, through: date | None) -> tuple[Any, Any]:
+    """Points and days counted from Monday `week` through `through` (all the week's: None)."""
+    cut = 7 if through is None else (through - week).days + 1
+    later = [_TOTALS.c[name] for name in WEEKDAYS[cut:]]
+    if not later:
+        return _TOTALS.c.points, _TOTALS.c.days
+    return (_TOTALS.c.points - sum(later[1:], later[0]),
+            _TOTALS.c.days - sum((case((c > 0, 1), else_=0) for c in later), literal(0)))
+
+
+def _walked_by(through: date, ahead: bool) -> Any:
+    """Rows whose latest day is after `through` (`ahead`), or not."""
+    last = col(WeekTotal.last_day)
+    return last > through if ahead else last <= through
 
 
 def _rows(session: Any, query: Any, params: dict[str, Any]) -> list[tuple[int, str, int, int]]:
@@ -61,31 +76,28 @@ def _rows(session: Any, query: Any, params: dict[str, Any]) -> list[tuple[int, s
 class Weeks(Repository):
     """Kept weekly totals of chat members."""
 
-    def keep(self, person_id: int, week: date, points: int, days: int,
-             last_day: date | None) -> None:
+    def keep(self, person_id: int, week: date, kept: dict[str, Any]) -> None:
         """Set the person's totals of the week from Monday `week` on every board they are on
-        (none walked: their rows of that week go)."""
+        (`KEPT`: points, days, last day, each day's points; none walked: their rows of that
+        week go)."""
         params = {"person": person_id, "week": week}
-        if days == 0:
+        if not kept["days"]:
             self.session.execute(_DROP_WEEK, params)
             return
-        statement = _KEEP[self.session.get_bind().dialect.name]
-        self.session.execute(statement, {**params, "points": points, "days": days,
-                                         "last": last_day})
+        self.session.execute(_KEEP[self.session.get_bind().dialect.name], {**params, **kept})
 
     def replace(self, person_id: int, chat_ids: Sequence[int],
-                weeks: Sequence[tuple[date, int, int, date | None]], *,
+                weeks: Sequence[tuple[date, dict[str, Any]]], *,
                 everywhere: bool = False) -> None:
-        """The person's rows on the given chats' boards, counted afresh: (week, points, days,
-        last day) for every week they walked. `everywhere`: their rows on other boards go
-        (boards they are no longer on)."""
+        """The person's rows on the given chats' boards, counted afresh: the `KEPT` totals of
+        every week they walked. `everywhere`: their rows on other boards go (boards they are
+        no longer on)."""
         drop = delete(WeekTotal).where(col(WeekTotal.person_id) == person_id)
         if not everywhere:
             drop = drop.where(col(WeekTotal.chat_id).in_(chat_ids))
         self.session.execute(drop)
-        rows = [{"chat_id": chat, "week_start": week, "person_id": person_id, "points": points,
-                 "days": days, "last_day": last} for chat in chat_ids
-                for week, points, days, last in weeks if days > 0]
+        rows = [{"chat_id": chat, "week_start": week, "person_id": person_id, **kept}
+                for chat in chat_ids for week, kept in weeks if kept["days"]]
         if rows:
             self.session.execute(_TOTALS.insert(), rows)
 
@@ -98,25 +110,37 @@ class Weeks(Repository):
         """How many people are on the chat's board."""
         return int(self.session.execute(_MEMBERS, {"chat": chat_id}).scalar() or 0)
 
-    def nth_best(self, chat_id: int, week: date, nth: int) -> tuple[int, int] | None:
-        """The (points, days) of the `nth` best row (from 0) by points then days."""
-        row = self.session.execute(_BEST, {"chat": chat_id, "week": week, "nth": nth}).first()
+    def nth_best(self, chat_id: int, week: date, nth: int, *, through: date | None = None,
+                 ahead: bool = False) -> tuple[int, int] | None:
+        """The (points, days) of the `nth` best row (from 0) by points then days: of every row,
+        or (`through` the group's today) of the rows walked only by then, or, `ahead`, of the
+        others counted through that day."""
+        if through is None:
+            row = self.session.execute(_BEST, {"chat": chat_id, "week": week, "nth": nth}).first()
+        else:
+            pts, days = _counted(week, through if ahead else None)
+            row = self.session.execute(
+                sa_select(pts, days).where(*_ON_BOARD, _walked_by(through, ahead), days > 0)
+                .order_by(pts.desc(), days.desc()).limit(1).offset(nth),
+                {"chat": chat_id, "week": week}).first()
         return (int(row[0]), int(row[1])) if row is not None else None
 
-    def at_least(self, chat_id: int, week: date,
-                 least: tuple[int, int] | None) -> list[tuple[int, str, int, int]]:
+    def at_least(self, chat_id: int, week: date, least: tuple[int, int] | None, *,
+                 through: date | None = None,
+                 ahead: bool = False) -> list[tuple[int, str, int, int]]:
         """(person, name, points, days) of every row at or above (points, days) `least`
-        (every row when None)."""
+        (every row when None); of the rows `nth_best` reads with the same `through` and
+        `ahead`."""
+        pts, days = _counted(week, through if ahead else None)
         query = (
-            sa_select(col(WeekTotal.person_id), col(Member.display_name),
-                      col(WeekTotal.points), col(WeekTotal.days))
+            sa_select(col(WeekTotal.person_id), col(Member.display_name), pts, days)
             .join(Member, and_(col(Member.chat_id) == col(WeekTotal.chat_id),
                                col(Member.person_id) == col(WeekTotal.person_id)))
-            .where(*_ON_BOARD))
+            .where(*_ON_BOARD, days > 0))
+        if through is not None:
+            query = query.where(_walked_by(through, ahead))
         if least is not None:
-            points, days = least
-            query = query.where(or_(col(WeekTotal.points) > points, and_(
-                col(WeekTotal.points) == points, col(WeekTotal.days) >= days)))
+            query = query.where(or_(pts > least[0], and_(pts == least[0], days >= least[1])))
         return _rows(self.session, query, {"chat": chat_id, "week": week})
 
     def better_than(self, chat_id: int, week: date, points: int) -> int:
@@ -124,35 +148,31 @@ class Weeks(Repository):
         return int(self.session.execute(
             _BETTER, {"chat": chat_id, "week": week, "points": points}).scalar() or 0)
 
-    def ahead(self, chat_id: int, week: date, through: date) -> dict[int, int]:
-        """Rows with walks after `through` (the group's today): person -> kept points."""
-        rows = self.session.execute(_AHEAD, {"chat": chat_id, "week": week, "through": through})
-        return {int(p): int(pts) for p, pts in rows}
+    def ahead(self, chat_id: int, week: date, through: date) -> int:
+        """How many walked on days after `through` (the group's today)."""
+        return int(self.session.execute(
+            sa_select(func.count()).select_from(WeekTotal)
+            .where(*_ON_BOARD, _walked_by(through, True)),
+            {"chat": chat_id, "week": week}).scalar() or 0)
 
-    def counted_through(self, chat_id: int, person_ids: Sequence[int], first: date,
-                        through: date) -> dict[int, tuple[str, dict[date, int]]]:
-        """The members' names and minutes per day from `first` to `through`, from their walks
-        (for the few who walked on days the group has not reached)."""
-        names = dict(self.session.execute(
-            sa_select(col(Member.person_id), col(Member.display_name))
-            .where(col(Member.chat_id) == chat_id, col(Member.person_id).in_(person_ids))).all())
-        found: dict[int, tuple[str, dict[date, int]]] = {
-            int(p): (str(n), {}) for p, n in names.items()}
-        rows = self.session.execute(
-            sa_select(col(Walk.person_id), col(Walk.day), func.sum(Walk.minutes))
-            .where(col(Walk.person_id).in_(list(found)), col(Walk.day) >= first,
-                   col(Walk.day) <= through)
-            .group_by(col(Walk.person_id), col(Walk.day)))
-        for person, day, minutes in rows:
-            found[int(person)][1][day] = int(minutes)
-        return found
+    def ahead_better(self, chat_id: int, week: date, through: date,
+                     points: int) -> tuple[int, int]:
+        """Of those: how many have more than `points` kept, and counted through `through`."""
+        pts, _ = _counted(week, through)
+        kept, counted = self.session.execute(
+            sa_select(func.count().filter(col(WeekTotal.points) > points),
+                      func.count().filter(pts > points))
+            .where(*_ON_BOARD, _walked_by(through, True)),
+            {"chat": chat_id, "week": week}).one()
+        return int(kept or 0), int(counted or 0)
 
-    def member(self, chat_id: int, person_id: int, week: date) -> tuple[str, int, int] | None:
-        """A member's name and kept (points, days) of the week (0, 0 without walks); None when
-        not on the board."""
+    def member(self, chat_id: int, person_id: int, week: date,
+               through: date | None = None) -> tuple[str, int, int] | None:
+        """A member's name and (points, days) of the week counted through `through` (0, 0
+        without walks); None when not on the board."""
+        pts, days = _counted(week, through)
         row = self.session.execute(
-            sa_select(col(Member.display_name), func.coalesce(WeekTotal.points, 0),
-                      func.coalesce(WeekTotal.days, 0))
+            sa_select(col(Member.display_name), func.coalesce(pts, 0), func.coalesce(days, 0))
             .outerjoin(WeekTotal, and_(col(WeekTotal.chat_id) == col(Member.chat_id),
                                        col(WeekTotal.person_id) == col(Member.person_id),
                                        col(WeekTotal.week_start) == week))

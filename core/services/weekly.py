@@ -9,16 +9,17 @@ ahead of the group (whose day is already tomorrow there) shows on it from that d
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from core import texts
 from core.domain import days as local
 from core.domain.challenges import DAILY_CAP_MINUTES, Standing, points, ranked
 from core.persistence.uow import UnitOfWork
-
-WEEK = timedelta(days=7)
+from core.persistence.weekly import WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,21 @@ class WeekBoard:
         return bool(self.top) and self.top[0].points > 0
 
 
-def week_totals(by_day: Mapping[date, int]) -> tuple[int, int, date | None]:
-    """Points (each day capped), active days and the latest day, from minutes per day."""
-    return points(by_day, DAILY_CAP_MINUTES), len(by_day), max(by_day, default=None)
+def week_totals(by_day: Mapping[date, int]) -> dict[str, Any]:
+    """What is kept of a week from its minutes per day: points (each day capped), active days,
+    the latest day, and each day's points by weekday."""
+    each = dict.fromkeys(WEEKDAYS, 0)
+    for day, minutes in by_day.items():
+        each[WEEKDAYS[day.weekday()]] = min(minutes, DAILY_CAP_MINUTES)
+    return {"points": points(by_day, DAILY_CAP_MINUTES), "days": len(by_day),
+            "last_day": max(by_day, default=None), **each}
 
 
 def walked(uow: UnitOfWork, person_id: int, day: date) -> None:
     """A walk on `day` was logged or undone: recount the person's week on every board."""
     week = local.week_start(day)
     by_day = uow.walks.minutes_by_day(person_id, week, week + timedelta(days=6))
-    uow.weeks.keep(person_id, week, *week_totals(by_day))
+    uow.weeks.keep(person_id, week, week_totals(by_day))
 
 
 def recount(uow: UnitOfWork, person_id: int, chat_id: int | None = None) -> None:
@@ -56,12 +62,12 @@ def recount(uow: UnitOfWork, person_id: int, chat_id: int | None = None) -> None
                       everywhere=chat_id is None)
 
 
-def by_week(days: Iterable[tuple[date, int]]) -> list[tuple[date, int, int, date | None]]:
-    """(week, points, days, latest day) of each week with walks."""
+def by_week(days: Iterable[tuple[date, int]]) -> list[tuple[date, dict[str, Any]]]:
+    """Each week with walks, and what is kept of it."""
     weeks: dict[date, dict[date, int]] = {}
     for day, minutes in days:
         weeks.setdefault(local.week_start(day), {})[day] = minutes
-    return [(week, *week_totals(walks)) for week, walks in sorted(weeks.items())]
+    return [(week, week_totals(walks)) for week, walks in sorted(weeks.items())]
 
 
 def board(uow: UnitOfWork, chat_id: int, start: date, through: date | None = None, *,
@@ -72,26 +78,30 @@ def board(uow: UnitOfWork, chat_id: int, start: date, through: date | None = Non
     count = uow.weeks.members(chat_id)
     if count == 0:
         return WeekBoard()
-    # Walkers ahead of the group, who walked on days it has not reached: counted from walks.
-    ahead = uow.weeks.ahead(chat_id, start, through)
-    fixed = {person: (name, *week_totals(by_day)[:2]) for person, (name, by_day) in
-             uow.weeks.counted_through(chat_id, list(ahead), start, through).items()
-             } if ahead else {}
-    least = uow.weeks.nth_best(chat_id, start, top - 1 + len(ahead))
-    rows = [r for r in uow.weeks.at_least(chat_id, start, least) if r[0] not in ahead]
-    rows += [(person, name, pts, days) for person, (name, pts, days) in fixed.items() if days]
+    # Walkers ahead of the group, who walked on days it has not reached: those days are left
+    # out (their rows are read apart, counted through the group's today).
+    ahead = uow.weeks.ahead(chat_id, start, through) if through.weekday() < 6 else 0
+    if ahead:
+        least = uow.weeks.nth_best(chat_id, start, top - 1, through=through)
+        rows = uow.weeks.at_least(chat_id, start, least, through=through)
+        least = uow.weeks.nth_best(chat_id, start, top - 1, through=through, ahead=True)
+        rows += uow.weeks.at_least(chat_id, start, least, through=through, ahead=True)
+    else:
+        rows = uow.weeks.at_least(chat_id, start, uow.weeks.nth_best(chat_id, start, top - 1))
     best = _named(rows)
     if len(best) < top:  # fewer walkers than places: members without walks, by name
         walkers = {s.person_id for s in best}
-        best += _named((person, name, 0, 0) for person, name in uow.weeks.names(chat_id)
-                       if person not in walkers)
+        rest = ((name or texts.SOMEONE, person) for person, name in uow.weeks.names(chat_id)
+                if person not in walkers)
+        first = heapq.nsmallest(top - len(best), rest, key=lambda r: (r[0].lower(), r[1]))
+        best += [Standing(name, 0, 0, person) for name, person in first]
     best = best[:top]
     ranks: list[int] = []
     for n, s in enumerate(best):
         ranks.append(ranks[-1] if n and best[n - 1].points == s.points else n + 1)
     mine = None
     if caller is not None and count > top and all(s.person_id != caller for s in best):
-        mine = _place(uow, chat_id, start, caller, ahead, fixed)
+        mine = _place(uow, chat_id, start, through, caller, ahead)
     return WeekBoard(best, ranks, count, mine)
 
 
@@ -99,16 +109,17 @@ def _named(rows: Iterable[tuple[int, str, int, int]]) -> list[Standing]:
     return ranked((person, name or texts.SOMEONE, pts, days) for person, name, pts, days in rows)
 
 
-def _place(uow: UnitOfWork, chat_id: int, start: date, caller: int, ahead: dict[int, int],
-           fixed: dict[int, tuple[str, int, int]]) -> tuple[int, Standing] | None:
+def _place(uow: UnitOfWork, chat_id: int, start: date, through: date, caller: int,
+           ahead: int) -> tuple[int, Standing] | None:
     """The caller's place: one more than how many have more points."""
-    found = uow.weeks.member(chat_id, caller, start)
+    found = uow.weeks.member(chat_id, caller, start, through)
     if found is None:
         return None
-    name, pts, days = fixed.get(caller, found)
+    name, pts, days = found
     better = uow.weeks.better_than(chat_id, start, pts)
-    better -= sum(1 for kept in ahead.values() if kept > pts)
-    better += sum(1 for _, counted, _ in fixed.values() if counted > pts)
+    if ahead:  # those ahead count as through the group's today
+        kept, counted = uow.weeks.ahead_better(chat_id, start, through, pts)
+        better += counted - kept
     return better + 1, Standing(name or texts.SOMEONE, pts, days, caller)
 
 

@@ -127,12 +127,14 @@ def backfill_weekly_totals(engine: Engine) -> None:
     upgrade(engine)
     with engine.connect() as connection:
         rows = connection.execute(text(
-            "SELECT chat_id, week_start, person_id, points, days, last_day FROM weekly_totals "
-            "ORDER BY chat_id, week_start")).all()
-    assert [(c, str(w), p, pts, d, str(last)) for c, w, p, pts, d, last in rows] == [
-        (chat, week, 1, points, days, last) for chat in (1, 2)
-        for week, points, days, last in (("2026-11-16", 30, 1, "2026-11-17"),
-                                         ("2026-11-23", 35, 2, "2026-11-26"))]
+            "SELECT chat_id, week_start, person_id, points, days, last_day, mon, tue, wed, thu, "
+            "fri, sat, sun FROM weekly_totals ORDER BY chat_id, week_start")).all()
+    assert [(c, str(w), p, pts, d, str(last), *each)
+            for c, w, p, pts, d, last, *each in rows] == [
+        (chat, week, 1, points, days, last, *each) for chat in (1, 2)
+        for week, points, days, last, each in (
+            ("2026-11-16", 30, 1, "2026-11-17", (0, 30, 0, 0, 0, 0, 0)),
+            ("2026-11-23", 35, 2, "2026-11-26", (0, 30, 0, 5, 0, 0, 0)))]
 
 
 def test_the_weekly_totals_are_backfilled_on_sqlite(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from core.errors import CoachError
 from core.identity import Platform
 from core.persistence.models import Chat, Member, Walk, WeekTotal
 from core.persistence.uow import UnitOfWork, UnitOfWorkFactory
+from core.persistence.weekly import KEPT
 from core.services import weekly
 from tests.support import ManualClock, in_group, make_coach, person
 
@@ -78,11 +79,12 @@ def assert_kept_rows(engine: Engine) -> None:
     behind on a board someone left, none missing."""
     with UnitOfWorkFactory(engine)(write=False) as uow:
         members = uow.session.execute(select(col(Member.chat_id), col(Member.person_id))).all()
-        wanted = {(chat, week, person, pts, days, last) for chat, person in members
-                  for week, pts, days, last in weekly.by_week(uow.weeks.walked_days(person))}
+        wanted = {(chat, week, person, *(totals[name] for name in KEPT))
+                  for chat, person in members
+                  for week, totals in weekly.by_week(uow.weeks.walked_days(person))}
         kept = {tuple(row) for row in uow.session.execute(select(
             col(WeekTotal.chat_id), col(WeekTotal.week_start), col(WeekTotal.person_id),
-            col(WeekTotal.points), col(WeekTotal.days), col(WeekTotal.last_day)))}
+            *(getattr(WeekTotal, name) for name in KEPT)))}
     assert kept == wanted
 
 

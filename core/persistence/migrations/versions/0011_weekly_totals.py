@@ -1,5 +1,5 @@
 """The weekly board's kept totals: one row per (chat, week, member who walked that week) with
-capped points, active days and the latest day walked, so the board is read by index order
+capped points, active days, the latest day walked and each day's points, so the board is read by index order
 instead of summing every member's walks on each request.
 
 A plain CREATE TABLE (no batch mode). Backfilled for every week of every member's walks, not
@@ -29,6 +29,7 @@ branch_labels = None
 depends_on = None
 
 BATCH = 5000
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def upgrade() -> None:
@@ -40,6 +41,7 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("days", sa.Integer(), nullable=False),
         sa.Column("last_day", sa.Date(), nullable=True),
+        *(sa.Column(day, sa.Integer(), nullable=False) for day in WEEKDAYS),
         sa.ForeignKeyConstraint(["chat_id"], ["chats.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("chat_id", "week_start", "person_id"),
@@ -68,10 +70,12 @@ def backfill(connection: sa.Connection, totals: sa.Table) -> None:
         weeks[(person_id, week_start(day))][day] = int(minutes)
     rows = []
     for (person_id, week), by_day in weeks.items():
-        points = sum(min(m, DAILY_CAP_MINUTES) for m in by_day.values())
+        each = {name: 0 for name in WEEKDAYS}
+        for day, minutes in by_day.items():
+            each[WEEKDAYS[day.weekday()]] = min(minutes, DAILY_CAP_MINUTES)
         rows += [{"chat_id": chat_id, "week_start": week, "person_id": person_id,
-                  "points": points, "days": len(by_day), "last_day": max(by_day)}
-                 for chat_id in chats[person_id]]
+                  "points": sum(each.values()), "days": len(by_day), "last_day": max(by_day),
+                  **each} for chat_id in chats[person_id]]
     for first in range(0, len(rows), BATCH):
         connection.execute(totals.insert(), rows[first:first + BATCH])
 
