@@ -32,8 +32,9 @@ from core.coach import Coach
 from core.identity import ChatKind, ChatRef, Platform, UserRef, private_chat
 from core.persistence.engine import make_engine
 from core.persistence.migrate import upgrade
-from core.persistence.models import Account, Entry, Member, Person, Walk
+from core.persistence.models import Account, Entry, Member, Person, Walk, WeekTotal
 from core.persistence.uow import UnitOfWorkFactory
+from core.persistence.weekly import WEEKDAYS
 
 START = datetime(2026, 11, 30, 8, tzinfo=UTC)  # a Monday
 DAYS = 7
@@ -90,6 +91,12 @@ def fill(engine: object, members: int, challenge_id: int, chat_id: int) -> None:
         connection.execute(insert(Member), [
             {"chat_id": chat_id, "person_id": i, "display_name": f"Member {i}",
              "joined_at": START} for i in ids])
+        connection.execute(insert(WeekTotal), [  # kept as /log keeps them
+            {"chat_id": chat_id, "week_start": START.date(), "person_id": i,
+             "points": sum(min(m, 30) for m in minutes[i]), "days": DAYS,
+             "last_day": (START + timedelta(days=DAYS - 1)).date(),
+             **{day: min(m, 30) for day, m in zip(WEEKDAYS, minutes[i], strict=True)}}
+            for i in ids])
         connection.execute(insert(Walk), [
             {"person_id": i, "day": (START + timedelta(days=d)).date(),
              "minutes": minutes[i][d], "note": "",

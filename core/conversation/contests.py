@@ -21,7 +21,7 @@ from core.errors import NotAllowed, NothingToDo
 from core.persistence.models import Chat, Contest
 from core.persistence.uow import UnitOfWork
 from core.replies import Button, Reply
-from core.services import challenges, contests
+from core.services import challenges, contests, weekly
 from core.services.contests import Board
 from core.texts import challenges as words
 
@@ -261,16 +261,16 @@ def week_board(uow: UnitOfWork, chat: Chat, start: date, *, intro: str = "",
     """The board of the week from Monday `start`: capped points, ties sharing a place."""
     title = chat.title or texts.THIS_GROUP
     end = start + timedelta(days=6)
-    standings = challenges.week_standings(uow, chat, start)
-    if not any(s.points for s in standings):
+    board = weekly.board(uow, chat.key, start, caller=caller)
+    if not board.anyone_walked:
         return Reply(words.SEASON_LAST_EMPTY.format(chat=title, start=calendar_label(start),
                                                     end=calendar_label(end)), public=True)
-    rows = groups.week_rows(standings, caller)
-    board = "\n".join([words.SEASON_LAST_HEADER.format(
+    rows = groups.week_rows(board)
+    text = "\n".join([words.SEASON_LAST_HEADER.format(
         chat=title, start=calendar_label(start), end=calendar_label(end),
         cap=DAILY_CAP_MINUTES), *rows])
     return Reply(intro.format(chat=title, start=calendar_label(start), end=calendar_label(end),
-                              board=board) if intro else board, public=True)
+                              board=text) if intro else text, public=True)
 
 
 # --- the posts the scheduler makes -------------------------------------------------------------

@@ -16,6 +16,7 @@ from core.persistence.models import Chat
 from core.replies import Button, Reply
 from core.services import challenges, contests
 from core.services.challenges import Board
+from core.services.weekly import WeekBoard
 from core.texts import challenges as words
 
 
@@ -68,38 +69,32 @@ def leave(turn: Turn, args: str) -> Reply:
 
 def leaderboard(turn: Turn, args: str) -> Reply:
     """/leaderboard: this week's board, public in the group."""
-    return _board(challenges.standings(turn.uow, turn.chat(), turn.now), turn.who.id)
+    return _board(challenges.standings(turn.uow, turn.chat(), turn.now, turn.who.id))
 
 
-def week_rows(standings: list[Standing], caller: int | None = None, top: int = 10) -> list[str]:
-    """The best `top` of a weekly board (equal points share a place: 1, 2, 2, 4), how many
-    more there are, and the caller's own place when it is further down. Names are isolated
-    and never a mention."""
-    ranks: list[int] = []
-    for n, s in enumerate(standings):
-        same = n > 0 and standings[n - 1].points == s.points
-        ranks.append(ranks[-1] if same else n + 1)
-
+def week_rows(board: WeekBoard) -> list[str]:
+    """The best of a weekly board (equal points share a place: 1, 2, 2, 4), how many more
+    there are, and the caller's own place when it is further down. Names are isolated and
+    never a mention."""
     def row(rank: int, s: Standing) -> str:
         return texts.LEADERBOARD_ROW.format(
             rank=rank, name=isolate(s.name.replace("@", "@\u2060")), points=s.points,
             days=s.days, day_word=texts.plural_days(s.days))
 
-    rows = [row(rank, s) for rank, s in zip(ranks[:top], standings[:top], strict=True)]
-    if len(standings) > top:
-        rows.append(words.BOARD_MORE.format(count=len(standings) - top))
-        mine = [(r, s) for r, s in list(zip(ranks, standings, strict=True))[top:]
-                if caller is not None and s.person_id == caller]
-        rows += [row(r, s) for r, s in mine]
+    rows = [row(rank, s) for rank, s in zip(board.ranks, board.top, strict=True)]
+    if board.count > len(board.top):
+        rows.append(words.BOARD_MORE.format(count=board.count - len(board.top)))
+        if board.mine is not None:
+            rows.append(row(*board.mine))
     return rows
 
 
-def _board(result: Board, caller: int | None = None) -> Reply:
+def _board(result: Board) -> Reply:
     name = result.chat.title or texts.THIS_GROUP
-    if not result.standings:
+    if not result.week.count:
         return Reply(texts.LEADERBOARD_EMPTY.format(chat=name), public=True,
                      buttons=(Button(texts.BUTTON_JOIN, "join"),))
-    rows = "\n".join(week_rows(result.standings, caller))
+    rows = "\n".join(week_rows(result.week))
     return Reply(texts.LEADERBOARD.format(chat=name, cap=DAILY_CAP_MINUTES, rows=rows),
                  public=True)
 

@@ -191,6 +191,36 @@ class Member(SQLModel, table=True):
     joined_at: datetime = Field(sa_column=_instant())
 
 
+class WeekTotal(SQLModel, table=True):
+    """A member's kept totals on a chat's weekly board for the week from Monday `week_start`:
+    points (each walker-day's minutes counting at most the daily cap), active days, the latest
+    day walked and each day's points, `mon` to `sun` (a walker ahead of the group's time zone
+    may have walked on a day the group has not reached yet; the board leaves such days out
+    until it does). Recounted from the person's walks of that week whenever one changes, so
+    the board is read by index."""
+
+    __tablename__ = "weekly_totals"
+    __table_args__ = (
+        Index("ix_weekly_totals_board", "chat_id", "week_start", "points", "days"),
+        Index("ix_weekly_totals_ahead", "chat_id", "week_start", "last_day"),
+        Index("ix_weekly_totals_person", "person_id", "week_start"),
+    )
+
+    chat_id: int = Field(foreign_key="chats.id", ondelete="CASCADE", primary_key=True)
+    week_start: date = Field(primary_key=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE", primary_key=True)
+    points: int = 0
+    days: int = 0
+    last_day: date | None = None
+    mon: int = 0
+    tue: int = 0
+    wed: int = 0
+    thu: int = 0
+    fri: int = 0
+    sat: int = 0
+    sun: int = 0
+
+
 class Contest(SQLModel, table=True):
     """A group challenge people join: capped minutes, goal days or a team total.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, literal
+from sqlalchemy import bindparam, delete, func, insert, literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col, select
@@ -31,6 +31,7 @@ from core.persistence.models import (
     ProcessedMessage,
     StreakEvent,
     Walk,
+    WeekTotal,
 )
 
 
@@ -173,8 +174,8 @@ class People(Repository):
 
     def delete(self, person: Person) -> None:
         """Delete a person and, explicitly, every row that refers to them."""
-        for model in (Walk, Pause, StreakEvent, Member, Entry, ProcessedMessage, LinkCode,
-                      LinkFailure, Account):
+        for model in (Walk, Pause, StreakEvent, WeekTotal, Member, Entry, ProcessedMessage,
+                      LinkCode, LinkFailure, Account):
             self.session.execute(delete(model).where(col(model.person_id) == person.key))
         self.session.delete(person)
         self.session.flush()
@@ -338,28 +339,6 @@ class Chats(Repository):
             select(Member, Chat).join(Chat, col(Chat.id) == col(Member.chat_id))
             .where(Member.person_id == person_id))
         return [(member, chat) for member, chat in rows]
-
-    def week_points(self, chat_id: int, first: date, last: date,
-                    cap: int) -> list[tuple[int, str, int, int]]:
-        """Every member's (person id, name, points, active days) from `first` to `last`, each
-        day's minutes counting at most `cap`: summed in the database, one row per member."""
-        per_day = (
-            select(col(Walk.person_id).label("pid"), func.sum(Walk.minutes).label("m"))
-            .join(Member, col(Member.person_id) == col(Walk.person_id))
-            .where(Member.chat_id == chat_id, Walk.day >= first, Walk.day <= last)
-            .group_by(col(Walk.person_id), col(Walk.day)).subquery())
-        day = per_day.c.m
-        totals = (
-            select(per_day.c.pid.label("pid"),
-                   func.sum(case((day > cap, cap), else_=day)).label("points"),
-                   func.count().label("days"))
-            .group_by(per_day.c.pid).subquery())
-        rows = self.session.execute(
-            select(col(Member.person_id), col(Member.display_name),
-                   func.coalesce(totals.c.points, 0), func.coalesce(totals.c.days, 0))
-            .outerjoin(totals, totals.c.pid == col(Member.person_id))
-            .where(col(Member.chat_id) == chat_id))
-        return [(int(p), str(n), int(pts), int(d)) for p, n, pts, d in rows]
 
     def minutes_by_member(
         self, chat_id: int, first: date, last: date

@@ -19,6 +19,7 @@ from core.persistence.queue import Deliveries
 from core.persistence.reminders import Reminders
 from core.persistence.repositories import Chats, Pauses, People, StreakEvents, Walks
 from core.persistence.updates import UpdatesSeen
+from core.persistence.weekly import Weeks
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -47,6 +48,7 @@ class UnitOfWork:
         self.updates = UpdatesSeen(self.session)
         self.links = Links(self.session)
         self.contests = Contests(self.session)
+        self.weeks = Weeks(self.session)
         return self
 
     def __exit__(

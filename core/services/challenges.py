@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from core import texts
 from core.domain import days as local
 from core.domain import schedule
-from core.domain.challenges import DAILY_CAP_MINUTES, Standing, ranked
 from core.domain.ranges import MAX_DAILY_GOAL
 from core.errors import BadInput, NotAllowed, NothingToDo
 from core.identity import ChatRef
 from core.persistence.models import Chat, Member
 from core.persistence.uow import UnitOfWork
+from core.services import weekly
 from core.services.people import Who
+from core.services.weekly import WeekBoard
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Board:
     """The weekly standings of a chat's challenge."""
 
     chat: Chat
-    standings: list[Standing]
+    week: WeekBoard
 
 
 def chat_for(uow: UnitOfWork, ref: ChatRef, now: datetime) -> Chat:
@@ -49,7 +50,10 @@ def member_count(uow: UnitOfWork, chat: Chat) -> int:
 def join(uow: UnitOfWork, who: Who, chat: Chat, now: datetime) -> bool:
     """Add the person to the challenge; False when they were already in."""
     member = Member(chat_id=chat.key, person_id=who.id, display_name=who.name, joined_at=now)
-    return uow.chats.add_member(member)
+    joined = uow.chats.add_member(member)
+    if joined:  # their walks of every week count on the board, as they always did
+        weekly.recount(uow, who.id, chat.key)
+    return joined
 
 
 def leave(uow: UnitOfWork, who: Who, chat: Chat) -> None:
@@ -58,22 +62,15 @@ def leave(uow: UnitOfWork, who: Who, chat: Chat) -> None:
     if member is None:
         raise NothingToDo(texts.NOT_A_MEMBER)
     uow.chats.remove_member(member)
+    uow.weeks.drop(chat.key, who.id)
 
 
-def standings(uow: UnitOfWork, chat: Chat, now: datetime) -> Board:
-    """This week's board in the chat's time zone, daily points capped."""
+def standings(uow: UnitOfWork, chat: Chat, now: datetime, caller: int | None = None) -> Board:
+    """This week's board in the chat's time zone (Monday through the group's today), daily
+    points capped."""
     today = local.local_day(now, chat.timezone)
-    return Board(chat, week_standings(uow, chat, local.week_start(today), today))
-
-
-def week_standings(uow: UnitOfWork, chat: Chat, start: date,
-                   through: date | None = None) -> list[Standing]:
-    """The board of the week from Monday `start` (through `through`, default its Sunday),
-    daily points capped, best first."""
-    last = through or start + timedelta(days=6)
-    rows = uow.chats.week_points(chat.key, start, last, DAILY_CAP_MINUTES)
-    return ranked((person, name or texts.SOMEONE, points, days)
-                  for person, name, points, days in rows)
+    return Board(chat, weekly.board(uow, chat.key, local.week_start(today), today,
+                                    caller=caller))
 
 
 def require_admin(is_admin: bool, refusal: str = texts.ADMIN_ONLY) -> None:
@@ -109,7 +106,9 @@ def set_time(chat: Chat, raw: str, now: datetime) -> None:
 
 
 def set_timezone(chat: Chat, raw: str, now: datetime) -> None:
-    """Set the chat's time zone for the daily post and the weekly board."""
+    """Set the chat's time zone for the daily post and the weekly board. (The board's kept
+    totals do not depend on it: a walk counts for the walker's day, in the week of that day;
+    the zone only moves the group's today, which the board reads as it is asked.)"""
     chat.timezone = local.parse_timezone(raw, "challenge_timezone")
     reschedule_post(chat, now)
     reschedule_season(chat, now)

@@ -14,7 +14,8 @@ from core.errors import BadInput, NothingToDo
 from core.persistence.contests import Totals
 from core.persistence.models import Chat, Contest, Entry, Walk
 from core.persistence.uow import UnitOfWork
-from core.services.challenges import reschedule_season, week_standings
+from core.services import weekly
+from core.services.challenges import reschedule_season
 from core.services.deliveries import Planned
 from core.services.people import Who
 from core.texts import challenges as words
@@ -265,8 +266,8 @@ def plan_seasons(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Pla
             due_at = chat.season_next
             reschedule_season(chat, due_at + timedelta(microseconds=1))
         week = local.week_start(today_in(chat, due_at)) - timedelta(days=7)
-        if now - due_at < LATE_POST and uow.contests.has_members(chat.key) and any(
-                s.points for s in week_standings(uow, chat, week)):
+        if now - due_at < LATE_POST and uow.contests.has_members(chat.key) \
+                and weekly.anyone_walked(uow, chat.key, week):
             rows.append({"kind": SEASON, "platform": chat.platform, "chat_id": chat.key,
                          "occurrence": week.isoformat(), "not_before": now,
                          "expires_at": due_at + LATE_POST, "created_at": now})

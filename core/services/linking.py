@@ -22,7 +22,7 @@ from core.errors import BadInput, NotAllowed, NothingToDo
 from core.persistence.models import Account, LinkCode, Pause, Person
 from core.persistence.uow import UnitOfWork
 from core.replies import Reply
-from core.services import contests, people, streaks
+from core.services import contests, people, streaks, weekly
 from core.services.people import Who
 from core.texts import linking as say
 
@@ -258,6 +258,7 @@ def _join(uow: UnitOfWork, code: LinkCode, keep: Person, keep_account: Account, 
     uow.session.flush()
     uow.session.expire_all()
     contests.recount(uow, keep.key)
+    weekly.recount(uow, keep.key)
     streaks.reset(uow, keep)
     today = people.today_of(uow, keep, now)
     view = streaks.snapshot(uow, keep, today, settle=True).view
@@ -295,6 +296,7 @@ def unlink(uow: UnitOfWork, who: Who, now: datetime) -> list[Account]:
     uow.session.expire_all()
     for person_id in (who.id, *(a.person_id for a in others)):
         contests.recount(uow, person_id)
+        weekly.recount(uow, person_id)
     return others
 
 

@@ -12,7 +12,7 @@ from core.domain.tips import FIRST_DAYS, WalkContext, choose_tip, pain_calls_for
 from core.errors import BadInput, NothingToDo
 from core.persistence.models import Walk
 from core.persistence.uow import UnitOfWork
-from core.services import contests, people, reports, streaks
+from core.services import contests, people, reports, streaks, weekly
 from core.services.people import Who
 from core.services.reports import WeekTarget
 from core.services.streaks import Snapshot
@@ -53,6 +53,7 @@ def log_walk(uow: UnitOfWork, who: Who, now: datetime, entry: WalkEntry) -> Logg
     if person.plan_start is None or entry.day < person.plan_start:
         person.plan_start = entry.day
     contests.walked(uow, who.id, walk, now)
+    weekly.walked(uow, who.id, walk.day)
     first = streaks.window_start(person, who.today)
     by_day = uow.walks.minutes_by_day(who.id, min(first, reports.plan_window(who)), who.today)
     snap = streaks.snapshot(uow, person, who.today, settle=True, pauses=pauses, minutes=by_day)
@@ -88,4 +89,5 @@ def undo(uow: UnitOfWork, who: Who, now: datetime, walk_id: int | None = None) -
         streaks.reset(uow, who.person)
     uow.walks.remove(walk)
     contests.walked(uow, who.id, walk, now, removed=True)
+    weekly.walked(uow, who.id, walk.day)
     return Undone(walk, streaks.snapshot(uow, who.person, who.today, settle=True))
