@@ -21,10 +21,19 @@ _WALKS = (
            col(Walk.day) <= bindparam("last"))
 )
 _ENTRIES = Entry.__table__  # type: ignore[attr-defined]
+# Minutes the entrant walked on `day` that count for the challenge: logged after joining and
+# before it ended.
+_COUNTED_THAT_DAY = (
+    sa_select(func.coalesce(func.sum(Walk.minutes), 0))
+    .where(col(Walk.person_id) == col(Entry.person_id), col(Walk.day) == bindparam("day"),
+           col(Walk.recorded_at) >= col(Entry.joined_at),
+           col(Walk.recorded_at) < col(Contest.ends_at))
+    .correlate(Entry, Contest).scalar_subquery()
+)
 _ACTIVE = (
     sa_select(col(Entry.challenge_id), col(Entry.joined_at), col(Contest.start_day),
               col(Contest.days), col(Contest.format), col(Contest.cap),
-              col(Contest.min_minutes), col(Contest.ends_at))
+              col(Contest.min_minutes), col(Contest.ends_at), _COUNTED_THAT_DAY)
     .join(Contest, col(Contest.id) == col(Entry.challenge_id))
     .where(col(Entry.person_id) == bindparam("person"), col(Contest.status) == "open",
            col(Contest.ends_at) > bindparam("now", type_=UTCDateTime()),
@@ -132,15 +141,9 @@ class Contests(Repository):
 
     def active_on(self, person_id: int, day: date, now: datetime) -> list[Active]:
         """The person's entries in challenges not yet over that have started by `day`, each
-        with the minutes counted for it on `day` (walked after joining and before the end):
-        the day's walks read once for all of them, not once per challenge."""
-        rows = self.session.execute(_ACTIVE, {"person": person_id, "day": day, "now": now}).all()
-        if not rows:
-            return []
-        walks = self.walks_between(person_id, day, day)
-        return [Active(*row, day_minutes=sum(w.minutes for w in walks
-                                             if row.joined_at <= w.recorded_at < row.ends_at))
-                for row in rows]
+        with the minutes counted for it on `day`."""
+        rows = self.session.execute(_ACTIVE, {"person": person_id, "day": day, "now": now})
+        return [Active(*row) for row in rows]
 
     def add_totals(self, person_id: int, changes: list[dict[str, int]]) -> None:
         """Add to the person's kept totals: one row per challenge (challenge, points,
