@@ -12,10 +12,11 @@ from sqlalchemy.engine import make_url
 DEFAULT_SQLITE_FILE = "retrowalk.db"
 BUSY_TIMEOUT_MS = 5_000
 # SQLite folds its write-ahead log into the database file (a checkpoint) in whichever connection
-# commits past a threshold, so a person's /log would pay for a fan-out's writes (measured: a
-# /log's p99 at 2.7x while planning, 0.8x without). A running coach folds it in the background
-# instead (`fold_log`, every few seconds, off the coach's worker); this high threshold is only
-# the safety net for processes that do not (one-shot commands, tests).
+# commits past a threshold, so a person's /log would pay for a fan-out's writes (README,
+# bench/fanout.py: the /log p99 while planning was lower with the log folded in the background).
+# A running coach folds it in the background instead (`fold_log`, every few seconds, off the
+# coach's worker); this high threshold is only the safety net for processes that do not
+# (one-shot commands, tests).
 AUTOCHECKPOINT_PAGES = 20_000
 
 
