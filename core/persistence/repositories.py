@@ -339,17 +339,3 @@ class Chats(Repository):
             select(Member, Chat).join(Chat, col(Chat.id) == col(Member.chat_id))
             .where(Member.person_id == person_id))
         return [(member, chat) for member, chat in rows]
-
-    def minutes_by_member(
-        self, chat_id: int, first: date, last: date
-    ) -> dict[int, dict[date, int]]:
-        """Each member's minutes per day over a span."""
-        rows = self.session.execute(
-            select(col(Walk.person_id), col(Walk.day), func.sum(Walk.minutes))
-            .join(Member, col(Member.person_id) == col(Walk.person_id))
-            .where(Member.chat_id == chat_id, Walk.day >= first, Walk.day <= last)
-            .group_by(col(Walk.person_id), col(Walk.day)))
-        result: dict[int, dict[date, int]] = {}
-        for person_id, day, minutes in rows:
-            result.setdefault(person_id, {})[day] = int(minutes)
-        return result
