@@ -202,14 +202,16 @@ class Contests(Repository):
         rows = self.session.execute(
             select(Contest, Chat).join(Chat, col(Chat.id) == col(Contest.chat_id))
             .where(col(Contest.next_post_at) <= now)
-            .order_by(col(Contest.next_post_at)).limit(limit))
+            .order_by(col(Contest.next_post_at)).limit(limit)
+            # Another planner's batch is skipped; a change to one of these waits for this.
+            .with_for_update(of=Contest, skip_locked=True))
         return [(contest, chat) for contest, chat in rows]
 
     def seasons_due(self, now: datetime, limit: int) -> list[Chat]:
         """Chats whose weekly board is due to be posted, earliest first."""
         return list(self.session.scalars(
             select(Chat).where(col(Chat.season_next) <= now)
-            .order_by(col(Chat.season_next)).limit(limit)))
+            .order_by(col(Chat.season_next)).limit(limit).with_for_update(skip_locked=True)))
 
     def has_members(self, chat_id: int) -> bool:
         """Whether anyone is on the chat's weekly board."""

@@ -105,10 +105,12 @@ class Deliveries(Repository):
         return insert_many_new(self.session, Delivery, values)
 
     def due_posts(self, now: datetime, limit: int) -> list[Chat]:
-        """Chats whose next daily post is due, earliest first."""
+        """Chats whose next daily post is due, earliest first; on PostgreSQL locked for this
+        unit of work, skipping those another planner holds (and a change of the post's time
+        waits for the planner rather than being written over)."""
         return list(self.session.scalars(
             select(Chat).where(col(Chat.post_next) <= now)
-            .order_by(col(Chat.post_next)).limit(limit)))
+            .order_by(col(Chat.post_next)).limit(limit).with_for_update(skip_locked=True)))
 
     def purge(self, before: datetime) -> int:
         """Delete messages that were sent, missed, skipped or given up before `before`."""

@@ -1,9 +1,12 @@
 """Planning reminders in the database: a batch of people whose reminder is due, alike in time,
 zone and day start, queued and moved on in two set-based statements.
 
-The batch is the same subquery in both: people due now with that reminder time, zone and day
-start, earliest first, at most `limit`. Nothing about them travels through Python but the count,
-so a batch costs about the same whether it holds 1 person or 200.
+The batch is picked first (people due now with that reminder time, zone and day start,
+earliest first, at most `limit`), and on PostgreSQL locked, skipping people another planner
+holds; both statements then act on exactly those people. Picking it afresh in each statement
+let a planner that had waited for another's batch move the next batch on without queueing it.
+Only their ids travel through Python, so a batch costs about the same whether it holds 1
+person or 200.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from core.persistence.repositories import Repository
 from core.persistence.types import UTCDateTime
 
 _NOW = bindparam("now", type_=UTCDateTime())
+_IDS: Any = bindparam("ids", expanding=True)
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -52,10 +56,11 @@ def _batch() -> Any:
                col(Person.day_start_hour) == bindparam("day_start", type_=Integer()))
         .order_by(col(Person.remind_next), col(Person.id))
         .limit(bindparam("limit", type_=Integer()))
-        .scalar_subquery()
+        .with_for_update(skip_locked=True)
     )
 
 
+_BATCH = _batch()
 _FIRST_DUE = (
     sa_select(col(Person.remind_at), col(Person.timezone), col(Person.day_start_hour))
     .where(col(Person.remind_next) <= _NOW)
@@ -80,7 +85,7 @@ def _queue(dialect: Any) -> Any:
                   literal(0), _NOW, bindparam("expires", type_=UTCDateTime()), _NOW,
                   literal(""))
         .join(Person, col(Person.id) == col(Account.person_id))
-        .where(col(Person.id).in_(_batch()),
+        .where(col(Person.id).in_(_IDS),
                col(Person.remind_next) <= bindparam("latest", type_=UTCDateTime()),
                col(Account.unreachable_since).is_(None), _FIRST_REACHABLE, ~walked, ~paused)
     )
@@ -92,9 +97,8 @@ def _queue(dialect: Any) -> Any:
 
 _QUEUE = {"sqlite": _queue(sqlite), "postgresql": _queue(postgresql)}
 _ADVANCE = (
-    update(_table(Person)).where(col(Person.id).in_(_batch()))
+    update(_table(Person)).where(col(Person.id).in_(_IDS))
     .values(remind_next=bindparam("following", type_=UTCDateTime()))
-    .returning(col(Person.id))
 )
 
 
@@ -106,8 +110,11 @@ def _nudge_batch() -> Any:
                col(Person.day_start_hour) == bindparam("day_start", type_=Integer()))
         .order_by(col(Person.nudge_next), col(Person.id))
         .limit(bindparam("limit", type_=Integer()))
-        .scalar_subquery()
+        .with_for_update(skip_locked=True)
     )
+
+
+_NUDGE_BATCH = _nudge_batch()
 
 
 def _walked_on(day: Any) -> Any:
@@ -131,7 +138,7 @@ def _queue_nudges(dialect: Any, wraps: bool) -> Any:
                   literal(0), _NOW, bindparam("expires", type_=UTCDateTime()), _NOW,
                   literal(""))
         .join(Person, col(Person.id) == col(Account.person_id))
-        .where(col(Person.id).in_(_nudge_batch()), col(Account.unreachable_since).is_(None),
+        .where(col(Person.id).in_(_IDS), col(Account.unreachable_since).is_(None),
                _FIRST_REACHABLE,
                earlier, ~_walked_on(_DAY), ~paused,
                _walked_on(bindparam("back1", type_=Date())),
@@ -153,9 +160,8 @@ _FIRST_NUDGE = (
     .order_by(col(Person.nudge_next)).limit(1)
 )
 _ADVANCE_NUDGES = (
-    update(_table(Person)).where(col(Person.id).in_(_nudge_batch()))
+    update(_table(Person)).where(col(Person.id).in_(_IDS))
     .values(nudge_next=bindparam("following", type_=UTCDateTime()))
-    .returning(col(Person.id))
 )
 
 
@@ -168,8 +174,11 @@ def _summary_batch() -> Any:
                col(Person.day_start_hour) == bindparam("day_start", type_=Integer()))
         .order_by(col(Person.summary_next), col(Person.id))
         .limit(bindparam("limit", type_=Integer()))
-        .scalar_subquery()
+        .with_for_update(skip_locked=True)
     )
+
+
+_SUMMARY_BATCH = _summary_batch()
 
 
 def _queue_summaries(dialect: Any) -> Any:
@@ -183,7 +192,7 @@ def _queue_summaries(dialect: Any) -> Any:
                   literal(0), _NOW, bindparam("expires", type_=UTCDateTime()), _NOW,
                   literal(""))
         .join(Person, col(Person.id) == col(Account.person_id))
-        .where(col(Person.id).in_(_summary_batch()),
+        .where(col(Person.id).in_(_IDS),
                col(Person.summary_next) <= bindparam("latest", type_=UTCDateTime()),
                col(Account.unreachable_since).is_(None), _FIRST_REACHABLE, ~paused)
     )
@@ -200,14 +209,23 @@ _FIRST_SUMMARY = (
     .order_by(col(Person.summary_next)).limit(1)
 )
 _ADVANCE_SUMMARIES = (
-    update(_table(Person)).where(col(Person.id).in_(_summary_batch()))
+    update(_table(Person)).where(col(Person.id).in_(_IDS))
     .values(summary_next=bindparam("following", type_=UTCDateTime()))
-    .returning(col(Person.id))
 )
 
 
 class Reminders(Repository):
     """Due reminders, a batch at a time."""
+
+    def _ids(self, statement: Any, values: dict[str, Any]) -> list[int]:
+        return [int(i) for i in self.session.scalars(statement, values)]
+
+    def _count(self, statement: Any, values: dict[str, Any]) -> int:
+        return len(self.session.execute(statement, values).all())
+
+    def _move(self, statement: Any, ids: list[int], following: datetime) -> None:
+        if ids:
+            self.session.execute(statement, {"ids": ids, "following": following})
 
     def first_due(self, now: datetime) -> tuple[str, str, int] | None:
         """The reminder time, zone and day start of the earliest due reminder, if any."""
@@ -216,47 +234,58 @@ class Reminders(Repository):
             return None
         return str(row[0]), str(row[1]), int(row[2])
 
-    def queue(self, *, kind: str, now: datetime, at: str, zone: str, day_start: int,
-              limit: int, latest: datetime, day: date, expires: datetime) -> int:
-        """Queue one message for every reachable account of the batch whose reminder was due
-        by `latest`, unless they walked or paused on `day`; how many were new."""
-        statement = _QUEUE.get(self.session.get_bind().dialect.name, _QUEUE["sqlite"])
-        return len(self.session.execute(statement, {
-            "kind": kind, "now": now, "at": at, "zone": zone, "day_start": day_start,
-            "limit": limit, "latest": latest, "day": day, "occurrence": day.isoformat(),
-            "expires": expires}).all())
+    def batch(self, *, now: datetime, at: str, zone: str, day_start: int,
+              limit: int) -> list[int]:
+        """The people (ids) whose reminder at `at` in `zone` with `day_start` is due, earliest
+        first, at most `limit`; on PostgreSQL locked for this unit of work, skipping those
+        another planner holds."""
+        return self._ids(_BATCH, {"now": now, "at": at, "zone": zone, "day_start": day_start,
+                                  "limit": limit})
 
-    def advance(self, *, now: datetime, at: str, zone: str, day_start: int, limit: int,
-                following: datetime) -> int:
-        """Move the batch's next reminder instant on to `following`; how many people."""
-        return len(self.session.execute(_ADVANCE, {
-            "now": now, "at": at, "zone": zone, "day_start": day_start, "limit": limit,
-            "following": following}).all())
+    def queue(self, ids: list[int], *, kind: str, now: datetime, latest: datetime, day: date,
+              expires: datetime) -> int:
+        """Queue one message for every reachable account of these people whose reminder was
+        due by `latest`, unless they walked or paused on `day`; how many were new."""
+        if not ids:
+            return 0
+        statement = _QUEUE.get(self.session.get_bind().dialect.name, _QUEUE["sqlite"])
+        return self._count(statement, {
+            "ids": ids, "kind": kind, "now": now, "latest": latest, "day": day,
+            "occurrence": day.isoformat(), "expires": expires})
+
+    def advance(self, ids: list[int], following: datetime) -> None:
+        """Move these people's next reminder instant on to `following`."""
+        self._move(_ADVANCE, ids, following)
 
     def first_nudge_due(self, now: datetime) -> tuple[str, int] | None:
         """The zone and day start of the earliest due streak nudge, if any."""
         row = self.session.execute(_FIRST_NUDGE, {"now": now}).first()
         return None if row is None else (str(row[0]), int(row[1]))
 
-    def queue_nudges(self, *, now: datetime, zone: str, day_start: int, limit: int,
-                     day: date, nudge_at: str, expires: datetime) -> int:
-        """Queue the batch's streak nudges for walk day `day`; how many were new."""
+    def nudge_batch(self, *, now: datetime, zone: str, day_start: int,
+                    limit: int) -> list[int]:
+        """The people whose streak nudge in `zone` with `day_start` is due (as `batch`)."""
+        return self._ids(_NUDGE_BATCH, {"now": now, "zone": zone, "day_start": day_start,
+                                        "limit": limit})
+
+    def queue_nudges(self, ids: list[int], *, now: datetime, day_start: int, day: date,
+                     nudge_at: str, expires: datetime) -> int:
+        """Queue these people's streak nudges for walk day `day`; how many were new."""
+        if not ids:
+            return 0
         day_begins = f"{day_start:02d}:00"
         wraps = nudge_at < day_begins
         statement = _QUEUE_NUDGES.get((self.session.get_bind().dialect.name, wraps),
                                       _QUEUE_NUDGES[("sqlite", wraps)])
-        return len(self.session.execute(statement, {
-            "now": now, "zone": zone, "day_start": day_start, "limit": limit, "day": day,
-            "occurrence": day.isoformat(), "expires": expires, "day_begins": day_begins,
-            "nudge_at": nudge_at, "back1": day - timedelta(days=1),
-            "back2": day - timedelta(days=2), "back3": day - timedelta(days=3)}).all())
+        return self._count(statement, {
+            "ids": ids, "now": now, "day": day, "occurrence": day.isoformat(),
+            "expires": expires, "day_begins": day_begins, "nudge_at": nudge_at,
+            "back1": day - timedelta(days=1), "back2": day - timedelta(days=2),
+            "back3": day - timedelta(days=3)})
 
-    def advance_nudges(self, *, now: datetime, zone: str, day_start: int, limit: int,
-                       following: datetime) -> int:
-        """Move the batch's next nudge instant on to `following`; how many people."""
-        return len(self.session.execute(_ADVANCE_NUDGES, {
-            "now": now, "zone": zone, "day_start": day_start, "limit": limit,
-            "following": following}).all())
+    def advance_nudges(self, ids: list[int], following: datetime) -> None:
+        """Move these people's next nudge instant on to `following`."""
+        self._move(_ADVANCE_NUDGES, ids, following)
 
     def first_summary_due(self, now: datetime) -> tuple[str, str, int] | None:
         """The reminder time, zone and day start of the earliest due weekly summary, if any."""
@@ -265,20 +294,24 @@ class Reminders(Repository):
             return None
         return str(row[0]), str(row[1]), int(row[2])
 
-    def queue_summaries(self, *, now: datetime, at: str, zone: str, day_start: int, limit: int,
-                        latest: datetime, day: date, expires: datetime) -> int:
-        """Queue the batch's weekly summaries for the Monday `day`, unless paused that day, for
-        those due by `latest`; how many were new."""
+    def summary_batch(self, *, now: datetime, at: str, zone: str, day_start: int,
+                      limit: int) -> list[int]:
+        """The people whose weekly summary is due (as `batch`)."""
+        return self._ids(_SUMMARY_BATCH, {"now": now, "at": at, "zone": zone,
+                                          "day_start": day_start, "limit": limit})
+
+    def queue_summaries(self, ids: list[int], *, now: datetime, latest: datetime, day: date,
+                        expires: datetime) -> int:
+        """Queue these people's weekly summaries for the Monday `day`, unless paused that
+        day, for those due by `latest`; how many were new."""
+        if not ids:
+            return 0
         statement = _QUEUE_SUMMARIES.get(self.session.get_bind().dialect.name,
                                          _QUEUE_SUMMARIES["sqlite"])
-        return len(self.session.execute(statement, {
-            "now": now, "at": at, "zone": zone, "day_start": day_start, "limit": limit,
-            "latest": latest, "day": day, "occurrence": day.isoformat(),
-            "expires": expires}).all())
+        return self._count(statement, {
+            "ids": ids, "now": now, "latest": latest, "day": day,
+            "occurrence": day.isoformat(), "expires": expires})
 
-    def advance_summaries(self, *, now: datetime, at: str, zone: str, day_start: int,
-                          limit: int, following: datetime) -> int:
-        """Move the batch's next weekly summary instant on to `following`; how many people."""
-        return len(self.session.execute(_ADVANCE_SUMMARIES, {
-            "now": now, "at": at, "zone": zone, "day_start": day_start, "limit": limit,
-            "following": following}).all())
+    def advance_summaries(self, ids: list[int], following: datetime) -> None:
+        """Move these people's next weekly summary instant on to `following`."""
+        self._move(_ADVANCE_SUMMARIES, ids, following)

@@ -74,20 +74,20 @@ def _around(now: datetime, at: time, zone: str, day_start: int) -> tuple[date, d
 def plan_reminders(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
     """Queue one batch of the reminders due now: people alike in reminder time, zone and day
     start, at most `limit`, once per account and walk day, unless they walked or paused that
-    day; and move their next instant on. Two set-based statements, whatever the batch's size."""
+    day; and move their next instant on. The batch is picked (and on PostgreSQL locked) once,
+    then queued and moved on in two set-based statements, whatever its size."""
     alike = uow.reminders.first_due(now)
     if alike is None:
         return Planned(0, False)
     at, zone, day_start = alike
     day, instant, upcoming = _around(now, schedule.parse_hhmm(at), zone, day_start)
+    batch = uow.reminders.batch(now=now, at=at, zone=zone, day_start=day_start, limit=limit)
     queued = 0
     if now - instant < LATE_WINDOW:
-        queued = uow.reminders.queue(
-            kind=REMINDER, now=now, at=at, zone=zone, day_start=day_start, limit=limit,
-            latest=instant, day=day, expires=instant + LATE_WINDOW)
-    moved = uow.reminders.advance(now=now, at=at, zone=zone, day_start=day_start, limit=limit,
-                                  following=upcoming)
-    return Planned(queued, moved > 0)
+        queued = uow.reminders.queue(batch, kind=REMINDER, now=now, latest=instant, day=day,
+                                     expires=instant + LATE_WINDOW)
+    uow.reminders.advance(batch, upcoming)
+    return Planned(queued, bool(batch))
 
 
 def plan_nudges(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
@@ -100,14 +100,14 @@ def plan_nudges(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Plan
     zone, day_start = alike
     at = schedule.nudge_time(day_start)
     day, instant, upcoming = _around(now, at, zone, day_start)
+    batch = uow.reminders.nudge_batch(now=now, zone=zone, day_start=day_start, limit=limit)
     queued = 0
     if now - instant < NUDGE_WINDOW:
         queued = uow.reminders.queue_nudges(
-            now=now, zone=zone, day_start=day_start, limit=limit, day=day,
-            nudge_at=at.strftime("%H:%M"), expires=instant + NUDGE_WINDOW)
-    moved = uow.reminders.advance_nudges(now=now, zone=zone, day_start=day_start, limit=limit,
-                                         following=upcoming)
-    return Planned(queued, moved > 0)
+            batch, now=now, day_start=day_start, day=day, nudge_at=at.strftime("%H:%M"),
+            expires=instant + NUDGE_WINDOW)
+    uow.reminders.advance_nudges(batch, upcoming)
+    return Planned(queued, bool(batch))
 
 
 def plan_summaries(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Planned:
@@ -121,14 +121,14 @@ def plan_summaries(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> P
     clock = schedule.parse_hhmm(at)
     day, instant = schedule.latest_weekly(now, clock, zone, day_start)
     _, upcoming = schedule.next_weekly(now + _JUST_AFTER, clock, zone, day_start)
+    batch = uow.reminders.summary_batch(now=now, at=at, zone=zone, day_start=day_start,
+                                        limit=limit)
     queued = 0
     if now - instant < SUMMARY_WINDOW:
-        queued = uow.reminders.queue_summaries(
-            now=now, at=at, zone=zone, day_start=day_start, limit=limit, latest=instant,
-            day=day, expires=instant + SUMMARY_WINDOW)
-    moved = uow.reminders.advance_summaries(now=now, at=at, zone=zone, day_start=day_start,
-                                            limit=limit, following=upcoming)
-    return Planned(queued, moved > 0)
+        queued = uow.reminders.queue_summaries(batch, now=now, latest=instant, day=day,
+                                               expires=instant + SUMMARY_WINDOW)
+    uow.reminders.advance_summaries(batch, upcoming)
+    return Planned(queued, bool(batch))
 
 
 def set_summaries(uow: UnitOfWork, who: Who, on: bool, now: datetime) -> None:
