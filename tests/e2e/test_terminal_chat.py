@@ -50,11 +50,18 @@ def test_an_odd_button_number_is_not_a_crash(tmp_path: Path, line: str) -> None:
     assert "Sorry, something went wrong" not in result.stdout
 
 
+def _as_at_a_terminal() -> None:
+    """Ctrl-C interrupts, as at a terminal, even when this test run was started in the
+    background of a shell without job control (whose commands ignore SIGINT, and Python keeps
+    a signal ignored that it was started with)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_leaves_at_once_with_a_goodbye(tmp_path: Path) -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("RETROWALK_")}
     process = subprocess.Popen([*RETROWALK, "chat"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
-                               env=clean, text=True)
+                               env=clean, text=True, preexec_fn=_as_at_a_terminal)
     assert process.stdin and process.stdout
     process.stdin.write("/log 5 min\n")
     process.stdin.flush()
@@ -100,6 +107,7 @@ def test_ctrl_c_at_a_real_terminal_leaves_without_waiting_for_enter(tmp_path: Pa
     pid, terminal = pty.fork()
     if pid == 0:  # the child: the chat, on the pseudo-terminal as its controlling terminal
         os.chdir(tmp_path)
+        _as_at_a_terminal()
         os.execve(sys.executable, [sys.executable, "-m", "bot", "chat"], clean)
     try:
         assert b"you> " in _read_until(terminal, b"you> ")
