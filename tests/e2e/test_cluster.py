@@ -50,6 +50,14 @@ def running_drains(engine: Engine) -> set[int]:
             "WHERE task_name = 'drain' AND status = 'doing'"))}
 
 
+def jobs_by_status(engine: Engine) -> dict[str, int]:
+    """Procrastinate's jobs per task and status."""
+    with engine.connect() as connection:
+        return {f"{t}/{s}": int(n) for t, s, n in connection.execute(text(
+            "SELECT task_name, status, count(*) FROM procrastinate.procrastinate_jobs "
+            "GROUP BY task_name, status"))}
+
+
 async def test_a_sigkilled_sender_loses_nothing_and_a_standby_sends_the_rest_under_the_limit(
     tmp_path: Path, cluster_db: tuple[str, Engine]
 ) -> None:
@@ -79,8 +87,14 @@ async def test_a_sigkilled_sender_loses_nothing_and_a_standby_sends_the_rest_und
             assert let_leases_run_out(engine) == len(held)
             await until(lambda: any(w.sending for w in workers if w is not sender), 30,
                         "a standby took over")
-            await until(lambda: set(sent_to(telegram, chats | group_ids)) == chats | group_ids,
-                        180, "every reminder and post arrived")
+            try:
+                await until(lambda: set(sent_to(telegram, chats | group_ids))
+                            == chats | group_ids, 180, "every reminder and post arrived")
+            except AssertionError as missing:
+                # What the queue and the standbys say, for whoever reads a red CI.
+                tails = "\n---\n".join(w.log[-3000:] for w in workers if w is not sender)
+                raise AssertionError(f"{missing}; deliveries {statuses(engine)}; jobs "
+                                     f"{jobs_by_status(engine)}\n{tails}") from None
             await until(lambda: set(statuses(engine)) == {"sent"}, 60, "all recorded as sent")
             # The killed sender's drain job stopped beating: a scheduler's `recover` job finds
             # it (after STALLED_SECONDS, within 15 s more) and queues it again or closes it.
