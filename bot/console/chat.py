@@ -82,10 +82,10 @@ class ConsoleChat:
                           is_admin=speaker.external_id in self.admins)
         number = line[1:]
         if not (line.startswith("#") and number.isascii() and number.isdigit()):
-            await self._answer(lambda: self.coach.handle(message))
+            await self._answer(lambda: self.coach.handle(message), speaker)
         elif 0 < int(number) <= len(self.buttons):
             pressed = self.buttons[int(number) - 1]
-            await self._answer(lambda: self.coach.press(message, pressed.action))
+            await self._answer(lambda: self.coach.press(message, pressed.action), speaker)
         else:
             self._print(texts.CONSOLE_NO_BUTTON.format(number=number))
 
@@ -111,8 +111,9 @@ class ConsoleChat:
             role=group_texts.CONSOLE_ROLE_ADMIN if admin else "",
             admin_hint=group_texts.CONSOLE_ADMIN_HINT if admin else ""))
 
-    async def _answer(self, ask: Callable[[], Awaitable[Reply]]) -> None:
-        """The console's one error hook: user errors as replies, anything else logged."""
+    async def _answer(self, ask: Callable[[], Awaitable[Reply]], speaker: UserRef) -> None:
+        """The console's one error hook: user errors as replies, anything else logged. Playing
+        a group, a reply holding the speaker's own data says that only they would see it."""
         try:
             reply = await ask()
         except CoachError as error:
@@ -122,11 +123,15 @@ class ConsoleChat:
             log.exception("console message failed")
             self._print(texts.APOLOGY)
             return
-        self.show(reply)
+        self.show(reply, only_to=speaker.external_id
+                  if self.group is not None and reply.personal else None)
 
-    def show(self, reply: Reply) -> None:
-        """Print a reply: title, text, buttons to press with #N, and paths of files written."""
-        parts = [reply.title] if reply.title else []
+    def show(self, reply: Reply, only_to: str | None = None) -> None:
+        """Print a reply: title, text, buttons to press with #N, and paths of files written
+        (`only_to`: marked as for that person alone)."""
+        parts = [group_texts.CONSOLE_ONLY_TO.format(name=only_to)] if only_to else []
+        if reply.title:
+            parts.append(reply.title)
         parts.append(reply.text)
         for attachment in ([reply.image] if reply.image else []) + list(reply.files):
             parts.append(f"[file] {self._save(attachment)}")

@@ -50,6 +50,9 @@ CONSOLE_ROLE_ADMIN = ", one of its admins"
 CONSOLE_ADMIN_HINT = " and, as its admin, /setup"
 CONSOLE_NOW_AS = "Now speaking as {name}{role}."
 CONSOLE_AS_USAGE = 'Say who, in one word: "as bob"'
+# Above a reply holding the speaker's own data: Telegram sends it to their private chat and
+# Discord shows it to them alone; the group never sees it.
+CONSOLE_ONLY_TO = "[to {name} only, never shown to the group]"
 
 CONSOLE_POSTED = "Posted in {group}:"
 CONSOLE_FOR = "For {name}:"

@@ -36,6 +36,18 @@ def test_an_admin_and_friends_try_setup_and_the_challenge_in_one_terminal(
     assert result.stderr == ""
 
 
+def test_a_reply_with_the_speakers_own_data_is_marked_as_theirs_alone(tmp_path: Path) -> None:
+    result = run(["chat", "--user", "ada", "--group", "Walkers"], tmp_path,
+                 "/log 12 min park knee sore\n/challenge\nas bob: /streak\n")
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("coach> ")[2:]  # after the greeting
+    mine, public, bobs = replies
+    assert mine.startswith(words.CONSOLE_ONLY_TO.format(name="ada") + "\nRecorded: 12 min")
+    assert "knee sore" in mine
+    assert "[to " not in public and public.startswith("Today's walk challenge in Walkers")
+    assert bobs.startswith(words.CONSOLE_ONLY_TO.format(name="bob") + "\nCurrent streak: 0")
+
+
 def test_without_admin_the_user_is_a_plain_member_and_setup_is_refused(tmp_path: Path) -> None:
     result = run(["chat", "--user", "ada", "--group", "Walkers"], tmp_path,
                  "/setup\n/challenge_time 07:00\n/challenge\n")
