@@ -4,11 +4,14 @@
 a SQLite file, planned by the coach as `retrowalk run` plans them (AsyncCoach, one worker
 thread, batches of 100, the write-ahead log folded in the background every 2 s). Prints, from
 one run: the cost of a planning tick when nothing is due (it must not grow with the number of
-people), the time to queue all 101,000 messages, the peak memory of the process, and a person's
-/log latency while the planning runs beside the same
-without it. Sending through the platform's limits is measured by bench/fanout_telegram.py.
+people), the time to queue all 101,000 messages and the peak memory of the process; then, on a
+fresh copy, a person logging walks one after another (a /log every 5 ms or so, far more than
+anyone types) for `--log-seconds` with nothing due and then while everything is queued on the
+same worker: both /log p99s, and how long the queueing took sharing the worker with them.
+Sending through the platform's limits is measured by bench/fanout_telegram.py.
 
-    .venv/bin/python bench/fanout.py [--people 100000] [--groups 1000] [--modes together,apart]
+    .venv/bin/python bench/fanout.py [--people 100000] [--groups 1000] [--log-seconds 6]
+                                     [--modes together,apart]
 
 `--modes together,apart` measures planning as it was (every kind of message in each step) and
 as it is (one kind per step) one after another in one run, each on its own copy of the data.
@@ -31,7 +34,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import Engine, insert, text
 
 from bot.scheduler import FOLD_SECONDS
 from core.api import Message
@@ -117,16 +120,23 @@ async def plan_together(coach: AsyncCoach) -> int:
     return queued
 
 
-async def measure(url: str, mode: str) -> None:
-    """One run on its own copy of the database: `apart` plans one kind at a time (the coach's
-    way now), `together` every kind in each step (before)."""
+async def plan(coach: AsyncCoach, mode: str) -> int:
+    """Queue everything due, the coach's way now (`apart`) or as before (`together`)."""
+    return await (coach.plan_deliveries() if mode == "apart" else plan_together(coach))
+
+
+def started(url: str) -> tuple[Engine, Clock, AsyncCoach, asyncio.Task[None]]:
+    """The coach as `retrowalk run` has it: one worker, the log folded in the background."""
     engine = make_engine(url)
     clock = Clock()
     coach = AsyncCoach(Coach(UnitOfWorkFactory(engine), clock))
-    folding = asyncio.create_task(fold_log_every(coach, FOLD_SECONDS))
-    walker = UserRef(Platform.CONSOLE, "logger", "logger")
-    await coach.handle(Message(walker, private_chat(walker), "/start"))
+    return engine, clock, coach, asyncio.create_task(fold_log_every(coach, FOLD_SECONDS))
 
+
+async def measure_alone(url: str, mode: str) -> None:
+    """The planning tick with nothing due, then queueing all that is due with nothing else to
+    do: what was queued, how long it took, the memory it needed."""
+    engine, clock, coach, folding = started(url)
     quiet = []
     for _ in range(50):  # 05:00: nothing is due
         t0 = time.perf_counter()
@@ -134,21 +144,10 @@ async def measure(url: str, mode: str) -> None:
         quiet.append((time.perf_counter() - t0) * 1000)
     print(f"planning tick, nothing due:  p50 {percentile(quiet, 50):.2f} ms, "
           f"max {max(quiet):.2f} ms   (target at most 50 ms)")
-
-    stop = asyncio.Event()
-    alone = asyncio.create_task(log_latencies(coach, clock, walker, stop, 0))
-    await asyncio.sleep(3)
-    stop.set()
-    without = await alone
-
     clock.now = DUE + timedelta(seconds=10)
-    stop = asyncio.Event()
-    beside = asyncio.create_task(log_latencies(coach, clock, walker, stop, 100_000))
     t0 = time.perf_counter()
-    queued = await (coach.plan_deliveries() if mode == "apart" else plan_together(coach))
+    queued = await plan(coach, mode)
     planning = time.perf_counter() - t0
-    stop.set()
-    during = await beside
     print(f"queueing all that is due:    {queued:,} messages in {planning:.2f} s   "
           f"(target at most 5 s)")
     with engine.connect() as connection:
@@ -159,6 +158,34 @@ async def measure(url: str, mode: str) -> None:
           f"{chats:,} groups")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the process:  {peak:.0f} MB   (target at most 300 MB)")
+    folding.cancel()
+    coach.close()
+    engine.dispose()
+
+
+async def measure_beside(url: str, mode: str, seconds: float) -> None:
+    """On a fresh copy: a person logging walks one after another, first for `seconds` with
+    nothing due, then while everything due is queued on the same worker; the p99 of each and
+    how long the queueing took with them."""
+    engine, clock, coach, folding = started(url)
+    walker = UserRef(Platform.CONSOLE, "logger", "logger")
+    await coach.handle(Message(walker, private_chat(walker), "/start"))
+    stop = asyncio.Event()
+    alone = asyncio.create_task(log_latencies(coach, clock, walker, stop, 0))
+    await asyncio.sleep(seconds)
+    stop.set()
+    without = await alone
+
+    clock.now = DUE + timedelta(seconds=10)
+    stop = asyncio.Event()
+    beside = asyncio.create_task(log_latencies(coach, clock, walker, stop, 100_000))
+    t0 = time.perf_counter()
+    queued = await plan(coach, mode)
+    planning = time.perf_counter() - t0
+    stop.set()
+    during = await beside
+    print(f"queueing beside the /logs:   {queued:,} messages in {planning:.2f} s "
+          f"(the worker answered {len(during)} /logs meanwhile)")
     p99_alone, p99_during = percentile(without, 99), percentile(during, 99)
     print(f"/log p99 without planning:   {p99_alone:.2f} ms ({len(without)} logs)")
     print(f"/log p99 while planning:     {p99_during:.2f} ms ({len(during)} logs), "
@@ -168,7 +195,7 @@ async def measure(url: str, mode: str) -> None:
     engine.dispose()
 
 
-async def main(people: int, groups: int, modes: list[str]) -> None:
+async def main(people: int, groups: int, modes: list[str], log_seconds: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         template = Path(folder) / "template.db"
         t0 = time.perf_counter()
@@ -176,10 +203,12 @@ async def main(people: int, groups: int, modes: list[str]) -> None:
         print(f"{people:,} people with a 07:30 reminder and {groups:,} groups with a 07:30 "
               f"post (made in {time.perf_counter() - t0:.0f} s), SQLite file\n")
         for n, mode in enumerate(modes):
-            copy = Path(folder) / f"fanout-{n}.db"
-            shutil.copyfile(template, copy)
             print(f"--- planning {MODES[mode]}")
-            await measure(f"sqlite:///{copy}", mode)
+            for measured, how in ((measure_alone, ()), (measure_beside, (log_seconds,))):
+                copy = Path(folder) / f"fanout-{n}.db"
+                shutil.copyfile(template, copy)
+                await measured(f"sqlite:///{copy}", mode, *how)
+                copy.unlink()
             print()
 
 
@@ -192,8 +221,11 @@ if __name__ == "__main__":
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--groups", type=int, default=1_000)
+    parser.add_argument("--log-seconds", type=float, default=6.0,
+                        help="how long /log is timed with nothing due (the baseline)")
     parser.add_argument("--modes", default="apart",
                         help="comma-separated, run one after another: apart (now), together "
                              "(before), e.g. together,apart")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.people, arguments.groups, arguments.modes.split(",")))
+    asyncio.run(main(arguments.people, arguments.groups, arguments.modes.split(","),
+                     arguments.log_seconds))
