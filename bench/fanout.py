@@ -13,8 +13,10 @@ Sending through the platform's limits is measured by bench/fanout_telegram.py.
     .venv/bin/python bench/fanout.py [--people 100000] [--groups 1000] [--log-seconds 6]
                                      [--modes together,apart]
 
-`--modes together,apart` measures planning as it was (every kind of message in each step) and
-as it is (one kind per step) one after another in one run, each on its own copy of the data.
+`--modes together,stepwise,apart` measures planning as it was (every kind of message in each
+step; then each batch its own call to the worker) and as it is (the worker plans batch after
+batch while no other call waits) one after another in one run, each on its own copies of the
+data.
 """
 
 from __future__ import annotations
@@ -120,9 +122,24 @@ async def plan_together(coach: AsyncCoach) -> int:
     return queued
 
 
+async def plan_stepwise(coach: AsyncCoach) -> int:
+    """Planning one kind at a time as before 7 December: every batch its own call to the
+    worker, through the event loop and back."""
+    first = await coach._call(coach.coach.plan_step, None)
+    queued = first.queued
+    for planner in first.pending:
+        more = True
+        while more:
+            step = await coach._call(coach.coach.plan_step, planner)
+            queued, more = queued + step.queued, step.more
+    return queued
+
+
 async def plan(coach: AsyncCoach, mode: str) -> int:
-    """Queue everything due, the coach's way now (`apart`) or as before (`together`)."""
-    return await (coach.plan_deliveries() if mode == "apart" else plan_together(coach))
+    """Queue everything due: the coach's way now (`apart`), or as before."""
+    if mode == "apart":
+        return await coach.plan_deliveries()
+    return await (plan_stepwise(coach) if mode == "stepwise" else plan_together(coach))
 
 
 def started(url: str) -> tuple[Engine, Clock, AsyncCoach, asyncio.Task[None]]:
@@ -212,8 +229,9 @@ async def main(people: int, groups: int, modes: list[str], log_seconds: float) -
             print()
 
 
-MODES = {"apart": "one kind of message per step (now)",
-         "together": "every kind in each step (before)"}
+MODES = {"apart": "one kind of message per step, batches while nobody waits (now)",
+         "stepwise": "one kind of message per step, each batch its own call (before 7 Dec)",
+         "together": "every kind in each step (before 2 Dec)"}
 
 
 if __name__ == "__main__":
@@ -224,8 +242,8 @@ if __name__ == "__main__":
     parser.add_argument("--log-seconds", type=float, default=6.0,
                         help="how long /log is timed with nothing due (the baseline)")
     parser.add_argument("--modes", default="apart",
-                        help="comma-separated, run one after another: apart (now), together "
-                             "(before), e.g. together,apart")
+                        help="comma-separated, run one after another: apart (now), stepwise, "
+                             "together (before), e.g. stepwise,apart")
     arguments = parser.parse_args()
     asyncio.run(main(arguments.people, arguments.groups, arguments.modes.split(","),
                      arguments.log_seconds))

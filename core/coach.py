@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -85,15 +86,22 @@ class Coach:
         of each."""
         return self._write(lambda uow, now: scheduled.plan(uow, now, planner))
 
+    def plan_steps(self, planner: int, go_on: Callable[[], bool]) -> Planned:
+        """Batches of one planner, each its own unit of work, while it has more and `go_on()`
+        (asked between batches) holds; what they did together."""
+        queued = 0
+        while True:
+            step = self.plan_step(planner)
+            queued += step.queued
+            if not (step.more and go_on()):
+                return Planned(queued, step.more)
+
     def plan_deliveries(self) -> int:
         """Queue the messages due now, planner by planner, batch by batch; how many."""
         first = self.plan_step()  # one batch of each kind: a quiet tick is one unit of work
         queued = first.queued
         for planner in first.pending:  # then one kind at a time, while it has more
-            more = True
-            while more:
-                step = self.plan_step(planner)
-                queued, more = queued + step.queued, step.more
+            queued += self.plan_steps(planner, lambda: True).queued
         return queued
 
     def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
@@ -175,6 +183,10 @@ class Coach:
             return body(Turn(uow, now, who, message))
 
 
+# One planning call on the worker goes on for at most this long while nobody else waits.
+PLAN_CALL_SECONDS = 1.0
+
+
 class AsyncCoach:
     """The `CoachAPI` adapters call: each call runs `Coach`'s method of the same name on the
     coach's one worker thread, so the event loop never blocks and the database sees one writer
@@ -188,6 +200,11 @@ class AsyncCoach:
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="coach")
         self._slots: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Calls handed to the worker (counted on the event loop) and started there (counted
+        # on the worker): each counter has one writer, so no lock; the difference is how many
+        # wait for the worker.
+        self._handed = 0
+        self._started = 0
 
     async def _call(self, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
@@ -195,8 +212,13 @@ class AsyncCoach:
             # A semaphore belongs to one event loop; tests run several loops in turn.
             self._slots, self._loop = asyncio.Semaphore(self.in_flight), loop
         async with asyncio.timeout(self.timeout), self._slots:
+            self._handed += 1
             return await loop.run_in_executor(
-                self._executor, functools.partial(work, *args, **kwargs))
+                self._executor, functools.partial(self._start, work, *args, **kwargs))
+
+    def _start(self, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        self._started += 1
+        return work(*args, **kwargs)
 
     async def handle(self, message: Message) -> Reply:
         """Anything typed: a /command, an answer to a question, or a sentence about a walk."""
@@ -219,16 +241,25 @@ class AsyncCoach:
         await self._call(self.coach.mark_unreachable, user)
 
     async def plan_deliveries(self) -> int:
-        """Queue the messages due now; how many were queued. Each batch of one planner is its
-        own call, so people's requests are served between batches and wait behind one at most."""
+        """Queue the messages due now; how many were queued. The worker plans batch after
+        batch while no other call waits for it, and hands over between batches when one does,
+        so people's requests wait behind one batch at most (and a fan-out does not pay a trip
+        through the event loop for each of its thousand batches)."""
         first = await self._call(self.coach.plan_step)  # a quiet tick is one unit of work
         queued = first.queued
         for planner in first.pending:  # then one kind at a time, while it has more
             more = True
             while more:
-                step = await self._call(self.coach.plan_step, planner)
+                until = time.monotonic() + PLAN_CALL_SECONDS
+                step = await self._call(self.coach.plan_steps, planner,
+                                        functools.partial(self._nobody_waiting, until))
                 queued, more = queued + step.queued, step.more
         return queued
+
+    def _nobody_waiting(self, until: float) -> bool:
+        """On the worker: no other call has been handed to it and not yet started, and this
+        call has not run until `until` (each call stays well inside the call timeout)."""
+        return self._handed == self._started and time.monotonic() < until
 
     async def claim(self, platform: str, limit: int = 20) -> list[Outgoing]:
         """Due messages for a platform's dispatcher, leased to it."""
