@@ -1,18 +1,20 @@
 """A SIGKILL in the middle of a reminder fan-out loses nothing and repeats at most what was in
 flight.
 
-`retrowalk run` (its own process, its own process group, as under systemd) drains 300 queued
+`retrowalk run` (its own process, its own process group, as under systemd) drains 2,000 queued
 reminders to the fake Telegram server, which enforces Telegram's flood limits
 (`strict_limits=True`: about 30 messages a second, 429 with retry_after beyond). Once about a
 third has arrived the whole process group gets SIGKILL: no clean stop, no release of claimed
-messages. Restarted, the coach must deliver the rest. Figures printed:
+messages. Restarted, the coach must deliver the rest (at 30 a second that is a minute and
+more of the suite: the issue's 2,000, not fewer). Figures printed:
 
 * lost: reminders never received: must be 0;
 * duplicates: reminders received twice: at most the messages the killed dispatcher held under
   its lease (status `sending` at the kill: one claim batch of 20, plus the previous batch's
   sends still in flight), every duplicate is one of them, and in fact at most the notifier's 4
   sends in flight (only those can have been accepted by Telegram and not yet recorded). Runs on
-  this machine: SIGKILL after 100-103 arrived, 1-21 leased, lost 0, duplicates 1.
+  this machine at 300 reminders: SIGKILL after 100-103 arrived, 1-21 leased, lost 0,
+  duplicates 1.
 
 The killed dispatcher's claims come back only when their 2-minute lease runs out (`LEASE` in
 core/services/deliveries.py). The product has no setting to make a process observe a later
@@ -30,18 +32,22 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.dispatch import BATCH
 from bot.telegram.notifier import TelegramNotifier
 from core.services.deliveries import LEASE
 from tests.e2e.test_run import STARTUP, queue_reminders, reminders_received, start_coach, until
 from tests.fakes.telegram import FakeTelegram
 
-REMINDERS = 300
-KILL_AFTER = 100
+REMINDERS = 2000
+KILL_AFTER = 700
+
+pytestmark = pytest.mark.timeout(300)  # over a minute of sending at Telegram's pace
 
 
 class Running:
-    """`retrowalk run` with its output read as it comes: 300 sends log more than a pipe holds,
+    """`retrowalk run` with its output read as it comes: 2,000 sends log more than a pipe holds,
     and a process writing to a full pipe would stall the fan-out."""
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
@@ -109,7 +115,7 @@ async def test_sigkill_mid_fanout_loses_nothing_and_repeats_at_most_what_was_in_
             await telegram.wait_until_polling(timeout=STARTUP)
             # Mid batch: some arrived, and the dispatcher holds claimed messages.
             await until(lambda: len(reminders_received(telegram)) >= KILL_AFTER
-                        and bool(in_flight(db)), 60)
+                        and bool(in_flight(db)), 90)
         finally:
             first_log = await first.stop(signal.SIGKILL)
         assert first.process.returncode == -signal.SIGKILL, first_log[-2000:]
