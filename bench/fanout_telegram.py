@@ -11,9 +11,11 @@ delivered (0), the achieved send rate over Telegram's 30 a second (at least 0.95
 reply latency p50 and p99 during the fan-out against without it:
 
     .venv/bin/python bench/fanout_telegram.py [--reminders 2000] [--baseline 20] [--batches 20,8]
+                                              [--reply-recent 60,1]
 
-`--batches` runs the whole scenario once per dispatcher claim size, one after another in the
-same process, so an old and a new setting are measured side by side.
+`--batches` runs the whole scenario once per dispatcher claim size, and `--reply-recent` once
+per time a reply's place is kept free after an answer, one after another in the same process,
+so an old and a new setting are measured side by side.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import time
 from datetime import UTC, datetime
 
 from bot import dispatch
+from bot.telegram import limits
 from core.coach import AsyncCoach
 from tests.e2e.fanout_support import fan_out, percentile
 from tests.support import ManualClock, make_coach, sqlite_engine
@@ -41,12 +44,16 @@ from tests.support import ManualClock, make_coach, sqlite_engine
 TELEGRAM_RATE = 30.0
 
 
-async def main(reminders: int, baseline: int, batches: list[int]) -> None:
+async def main(reminders: int, baseline: int, batches: list[int],
+               recents: list[float]) -> None:
     for batch in batches:
-        dispatch.BATCH = batch
-        print(f"--- dispatcher claiming {batch} at a time")
-        await one_run(reminders, baseline)
-        print()
+        for recent in recents:
+            dispatch.BATCH = batch
+            limits.REPLY_RECENT = recent
+            print(f"--- dispatcher claiming {batch} at a time; a reply reserved for {recent:g} s "
+                  f"after each answer")
+            await one_run(reminders, baseline)
+            print()
 
 
 async def one_run(reminders: int, baseline: int) -> None:
@@ -85,6 +92,9 @@ if __name__ == "__main__":
     parser.add_argument("--baseline", type=int, default=20, help="/log replies timed before")
     parser.add_argument("--batches", default=str(dispatch.BATCH),
                         help="claim sizes to run one after another, e.g. 20,8 (old, new)")
+    parser.add_argument("--reply-recent", default=f"{limits.REPLY_RECENT:g}",
+                        help="seconds after an answer that broadcasts leave a place for the "
+                             "next reply, to run one after another, e.g. 60,1")
     args = parser.parse_args()
-    asyncio.run(main(args.reminders, args.baseline,
-                     [int(b) for b in args.batches.split(",")]))
+    asyncio.run(main(args.reminders, args.baseline, [int(b) for b in args.batches.split(",")],
+                     [float(r) for r in args.reply_recent.split(",")]))
