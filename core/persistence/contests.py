@@ -11,7 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from core.domain.contests import Logged
-from core.persistence.models import Chat, Contest, Entry, Member, Walk
+from core.persistence.models import Chat, Contest, Entry, Walk
 from core.persistence.repositories import Repository, insert_new
 from core.persistence.types import UTCDateTime
 
@@ -212,9 +212,3 @@ class Contests(Repository):
         return list(self.session.scalars(
             select(Chat).where(col(Chat.season_next) <= now)
             .order_by(col(Chat.season_next)).limit(limit).with_for_update(skip_locked=True)))
-
-    def has_members(self, chat_id: int) -> bool:
-        """Whether anyone is on the chat's weekly board."""
-        return self.session.scalar(
-            sa_select(func.count()).select_from(Member).where(col(Member.chat_id) == chat_id)
-        ) != 0

@@ -13,7 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
-from core.persistence.models import Member, Walk, WeekTotal
+from core.persistence.models import Member, WeekTotal
 from core.persistence.repositories import Repository
 
 _TOTALS = WeekTotal.__table__  # type: ignore[attr-defined]
@@ -189,10 +189,3 @@ class Weeks(Repository):
         """The chats whose boards the person is on."""
         return [int(c) for c in self.session.scalars(
             sa_select(col(Member.chat_id)).where(col(Member.person_id) == person_id))]
-
-    def walked_days(self, person_id: int) -> list[tuple[date, int]]:
-        """Every day the person walked, with its minutes."""
-        return [(day, int(m)) for day, m in self.session.execute(
-            sa_select(col(Walk.day), func.sum(Walk.minutes))
-            .where(col(Walk.person_id) == person_id).group_by(col(Walk.day)))]
-

@@ -266,7 +266,7 @@ def plan_seasons(uow: UnitOfWork, now: datetime, limit: int = PLAN_BATCH) -> Pla
             due_at = chat.season_next
             reschedule_season(chat, due_at + timedelta(microseconds=1))
         week = local.week_start(today_in(chat, due_at)) - timedelta(days=7)
-        if now - due_at < LATE_POST and uow.contests.has_members(chat.key) \
+        if now - due_at < LATE_POST and uow.weeks.members(chat.key) > 0 \
                 and weekly.anyone_walked(uow, chat.key, week):
             rows.append({"kind": SEASON, "platform": chat.platform, "chat_id": chat.key,
                          "occurrence": week.isoformat(), "not_before": now,

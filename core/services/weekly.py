@@ -58,8 +58,8 @@ def recount(uow: UnitOfWork, person_id: int, chat_id: int | None = None) -> None
     """Count the person's rows afresh from all their walks: on one chat's board (they joined
     it) or on all of theirs (their history was joined with another's, or parted)."""
     chats = [chat_id] if chat_id is not None else uow.weeks.memberships(person_id)
-    uow.weeks.replace(person_id, chats, by_week(uow.weeks.walked_days(person_id)),
-                      everywhere=chat_id is None)
+    every_day = uow.walks.minutes_by_day(person_id, date.min, date.max)
+    uow.weeks.replace(person_id, chats, by_week(every_day.items()), everywhere=chat_id is None)
 
 
 def by_week(days: Iterable[tuple[date, int]]) -> list[tuple[date, dict[str, Any]]]:

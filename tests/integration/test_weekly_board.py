@@ -81,7 +81,8 @@ def assert_kept_rows(engine: Engine) -> None:
         members = uow.session.execute(select(col(Member.chat_id), col(Member.person_id))).all()
         wanted = {(chat, week, person, *(totals[name] for name in KEPT))
                   for chat, person in members
-                  for week, totals in weekly.by_week(uow.weeks.walked_days(person))}
+                  for week, totals in weekly.by_week(
+                      uow.walks.minutes_by_day(person, date.min, date.max).items())}
         kept = {tuple(row) for row in uow.session.execute(select(
             col(WeekTotal.chat_id), col(WeekTotal.week_start), col(WeekTotal.person_id),
             *(getattr(WeekTotal, name) for name in KEPT)))}
